@@ -152,6 +152,13 @@ int main(int argc, char **argv)
 	tapfd = -1;
 	if (sv[0] >= 0 && !not_socket)
 		tapfd = fdpass_recv(sv[0]);
+	if (!qemu_br && !libvirt_br)
+		for (i = 0; args[i]; i++)
+			free(args[i]);
+	else if (args[0] && !strcmp(args[0], "sh"))
+		free(args[2]);
+	free(args);
+
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	status = WIFEXITED(status) ? WEXITSTATUS(status) :
