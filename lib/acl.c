@@ -86,14 +86,19 @@ static int acl_parse_file(struct acl_load_ctx *c, const char *path,
 			  const char *from, unsigned int from_line);
 
 /**
- * acl_isspace() - isspace() of the C locale, which QEMU's parser uses
+ * acl_isspace() - whitespace as qemu-bridge-helper sees it
  * @ch:		character
  *
- * Return: non-zero for space, \t, \n, \v, \f and \r
+ * QEMU 7.2 as Debian builds it treats space, \t, \n, \f and \r as
+ * whitespace, but not \v: GLib's ASCII set, not the C library's.  We follow
+ * the binary; tests/integration/helper-acl-qemu.sh checks it byte by byte.
+ *
+ * Return: non-zero for space, \t, \n, \f and \r
  */
 static int acl_isspace(char ch)
 {
-	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\f' ||
+	       ch == '\r';
 }
 
 /**

@@ -166,6 +166,29 @@ static void test_whitespace_and_comments(void **state)
 	acl_free(&acl);
 }
 
+/* \f is whitespace to qemu-bridge-helper, \v is not (GLib's ASCII set). */
+static void test_form_feed_and_vertical_tab(void **state)
+{
+	const struct memfile ff[] = { { "/m", "\fallow all\f\n" }, { 0 } };
+	const struct memfile vt[] = { { "/m", "allow all\v\n" }, { 0 } };
+	const struct memfile vt2[] = { { "/m", "\vallow all\n" }, { 0 } };
+	struct acl acl;
+
+	(void)state;
+	assert_int_equal(load(&acl, ff), 0);
+	assert_true(allowed(&acl, "br0", &alice));
+	acl_free(&acl);
+
+	assert_int_equal(load(&acl, vt), 0);
+	assert_true(acl.rule[0].inert);
+	assert_false(allowed(&acl, "br0", &alice));
+	acl_free(&acl);
+
+	assert_int_equal(load(&acl, vt2), -EINVAL);
+	assert_non_null(strstr(acl.err, "unknown command '\vallow'"));
+	acl_free(&acl);
+}
+
 /* QEMU compares the whole argument: a trailing comment makes it inert. */
 static void test_trailing_comment_is_inert(void **state)
 {
@@ -645,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_allow_all_and_name),
 		cmocka_unit_test(test_deny_wins),
 		cmocka_unit_test(test_whitespace_and_comments),
+		cmocka_unit_test(test_form_feed_and_vertical_tab),
 		cmocka_unit_test(test_trailing_comment_is_inert),
 		cmocka_unit_test(test_space_before_tab_quirk),
 		cmocka_unit_test(test_syntax_errors_in_top_file),
