@@ -13,6 +13,7 @@
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
+LIBEXECDIR ?= libexec
 DESTDIR ?=
 WERROR  ?= 0
 MESON_OPTS ?=
@@ -30,7 +31,7 @@ deps-build:
 	@scripts/deps.sh --check build 2>/dev/null || scripts/deps.sh build
 
 $(BUILD)/build.ninja: | deps-build
-	meson setup $(BUILD) --prefix=$(PREFIX) $(MESON_OPTS)
+	meson setup $(BUILD) --prefix=$(PREFIX) --libexecdir=$(LIBEXECDIR) $(MESON_OPTS)
 
 check:
 	@scripts/deps.sh --check check 2>/dev/null || scripts/deps.sh check
@@ -46,9 +47,12 @@ bench:
 	$(MAKE) all
 	bench/run.sh
 
+# The helper gets cap_net_admin+ep after installing, when we are root;
+# the script says what it did (meson would hide an install hook's output).
 install: all
-	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	meson configure $(BUILD) -Dprefix=$(PREFIX) -Dlibexecdir=$(LIBEXECDIR)
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD)
+	DESTDIR=$(DESTDIR) scripts/install-setcap.sh $(PREFIX)/$(LIBEXECDIR)/tapir-bridge-helper
 
 clean:
 	rm -rf $(BUILD)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# install-setcap.sh - meson install hook: give the installed bridge helper
-# the file capability cap_net_admin+ep when that is possible, and say what
-# was done either way.  Usage: install-setcap.sh INSTALLED-PATH
+# install-setcap.sh - 'make install' runs this after 'meson install': give
+# the installed bridge helper the file capability cap_net_admin+ep when that
+# is possible, and say what was done either way.
+# Usage: [DESTDIR=DIR] install-setcap.sh INSTALLED-PATH
 set -u
 file="${DESTDIR:-}$1"
 
