@@ -7,9 +7,11 @@
  * QEMU runs the helper as "HELPER --use-vnet --fd=N --br=BR", or through
  * "/bin/sh -c" when the helper string has spaces, with the user's own words
  * first and --br= added only if they lack it.  libvirt runs it as
- * "--use-vnet --br=BR --fd=N".  So arguments come in any order, each is
- * accepted once, and anything unknown is an error: the helper runs with
- * privileges and takes nothing on trust.
+ * "--use-vnet --br=BR --fd=N".  So arguments come in any order, and
+ * anything unknown is an error: the helper runs with privileges and takes
+ * nothing on trust.  Options with a value (--br, --fd, --acl-file) are
+ * accepted once, since two values would be ambiguous; a flag may repeat, as
+ * QEMU adds --use-vnet even when the user's helper string has it.
  *
  * Values are checked here, so main() sees only well-formed input: --fd is
  * a plain decimal number, --br a valid interface name.
@@ -83,7 +85,7 @@ int args_parse(struct args *a, int argc, char *const argv[], char *err,
 		int dup = 0;
 
 		if (!strcmp(arg, "--use-vnet")) {
-			dup = a->use_vnet++;
+			a->use_vnet = 1;
 		} else if ((v = args_value(arg, "--fd="))) {
 			dup = seen_fd++;
 			if (!dup && args_fd(v, &a->fd)) {
@@ -98,7 +100,7 @@ int args_parse(struct args *a, int argc, char *const argv[], char *err,
 			dup = !!a->acl_file;
 			a->acl_file = v;
 		} else if (!strcmp(arg, "--explain")) {
-			dup = a->explain++;
+			a->explain = 1;
 		} else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 			a->help = 1;
 		} else if (!strcmp(arg, "--version")) {

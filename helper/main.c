@@ -128,7 +128,8 @@ static int explain(const struct caller *who, const char *br,
 	size_t i;
 	int allowed;
 
-	log_set_debug(1);	/* show skipped includes */
+	log_set_debug(1);	/* show skipped includes, on stderr... */
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* ...in order with stdout */
 	printf("explaining access to bridge '%s' for user %s (uid %u; "
 	       "groups:", br, caller_name(who), (unsigned)who->acl.uid);
 	for (i = 0; i < who->ngids; i++)
@@ -187,8 +188,8 @@ int main(int argc, char **argv)
 	int net_admin = 0, tapfd = -1, ret = EXIT_FAILURE, rc;
 	struct nl nl = { 0 };
 	struct nl_link br;
+	struct args a = { .fd = -1 };
 	struct acl acl;
-	struct args a;
 
 	if (priv_std_fds())
 		return EXIT_FAILURE;
@@ -201,24 +202,29 @@ int main(int argc, char **argv)
 	log_init(HELPER_NAME, LOG_TO_STDERR, LOG_AUTHPRIV);
 	acl_init(&acl);
 
+	rc = caller_get(&who);
+	if (rc) {
+		who.acl.uid = getuid();
+		log_err("cannot look up the calling user: %s", strerror(-rc));
+		fail = "cannot look up the caller";
+		goto out;
+	}
+
 	if (args_parse(&a, argc, argv, err, sizeof(err))) {
 		log_err("%s", err);
 		usage(stderr);
-		return EXIT_FAILURE;
+		fail = "invalid arguments";
+		goto out;
 	}
 	if (a.help) {
 		usage(stdout);
-		return EXIT_SUCCESS;
+		ret = EXIT_SUCCESS;
+		goto out;
 	}
 	if (a.version) {
 		printf(HELPER_NAME " %s\n", TAPIR_VERSION);
-		return EXIT_SUCCESS;
-	}
-
-	rc = caller_get(&who);
-	if (rc) {
-		log_err("cannot look up the calling user: %s", strerror(-rc));
-		return EXIT_FAILURE;
+		ret = EXIT_SUCCESS;
+		goto out;
 	}
 
 	if (a.acl_file) {

@@ -34,12 +34,15 @@
  * "# comment", a name with characters Linux or tapir refuse), we keep the
  * rule as inert, so decisions stay the same, and warn with file:line.
  *
- * Deliberate differences, all failing closed: relative include paths,
- * include loops, nesting deeper than ACL_MAX_DEPTH, lines longer than
- * ACL_LINE_MAX, NUL bytes, files a non-root user can write and files that
- * are not regular files are errors.  QEMU resolves relative includes
- * against the caller's working directory and recurses through loops until
- * it runs out of file descriptors.
+ * Deliberate differences, all failing closed and fatal wherever they
+ * occur: relative include paths, include loops, nesting deeper than
+ * ACL_MAX_DEPTH, lines longer than ACL_LINE_MAX, NUL bytes, files that are
+ * not regular files, and files a non-root user can change - through their
+ * owner, mode or POSIX ACL, through a directory on their path, or through a
+ * symbolic link on their path that a non-root user owns (say, one planted
+ * in /tmp).  QEMU resolves relative includes against the caller's working
+ * directory, recurses through loops until it runs out of descriptors, and
+ * reads a long line as several.
  *
  * Reading goes through struct acl_reader, so unit tests and the fuzzer can
  * serve files from memory; acl_reader_fs is the real one and performs the
@@ -436,16 +439,19 @@ static int acl_parse_buf(struct acl_load_ctx *c, const char *file,
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
 
 		lineno++;
+		/* Our own refusals are fatal at any depth, unlike QEMU's
+		 * syntax errors: QEMU would read such lines differently,
+		 * and skipping the rest of a file could drop deny rules. */
 		if (n > ACL_LINE_MAX)
-			rc = acl_syntax(c, "line is longer than %d bytes",
+			return acl_fail(c->acl, -EINVAL, "%s:%u: line is "
+					"longer than %d bytes", file, lineno,
 					ACL_LINE_MAX);
-		else if (memchr(buf + pos, '\0', n))
-			rc = acl_syntax(c, "line contains a NUL byte");
-		else {
-			memcpy(line, buf + pos, n);
-			line[n] = '\0';
-			rc = acl_parse_line(c, file, lineno, line);
-		}
+		if (memchr(buf + pos, '\0', n))
+			return acl_fail(c->acl, -EINVAL, "%s:%u: line contains "
+					"a NUL byte", file, lineno);
+		memcpy(line, buf + pos, n);
+		line[n] = '\0';
+		rc = acl_parse_line(c, file, lineno, line);
 		if (rc < 0)
 			return rc;
 		if (rc == ACL_LINE_SYNTAX) {
@@ -655,20 +661,21 @@ void acl_rule_fmt(const struct acl_rule *rule, char *buf, size_t len)
 /**
  * acl_fs_unsafe() - tell whether a non-root user can change a file or dir
  * @st:		its status
- * @fd:		open descriptor for a regular file, to look for a POSIX ACL,
- *		or -1
+ * @fd:		open descriptor for a regular file, or -1
+ * @path:	its path, used to look for a POSIX ACL when @fd is -1
  * @why:	reason, written when unsafe
  * @whylen:	size of @why
  *
  * Unsafe: owned by a user other than root; world-writable, except a
  * directory with the sticky bit (/tmp), where others cannot replace
  * root's files; group-writable by a group other than root, or
- * group-writable through a POSIX ACL.
+ * group-writable through a POSIX ACL (whose mask shows as the group bits,
+ * so a named user with write access sets S_IWGRP).
  *
  * Return: 1 if unsafe, 0 if only root can change it
  */
-static int acl_fs_unsafe(const struct stat *st, int fd, char *why,
-			 size_t whylen)
+static int acl_fs_unsafe(const struct stat *st, int fd, const char *path,
+			 char *why, size_t whylen)
 {
 	if (st->st_uid != 0) {
 		snprintf(why, whylen, "owned by uid %u, not root, so a "
@@ -685,8 +692,9 @@ static int acl_fs_unsafe(const struct stat *st, int fd, char *why,
 			 (unsigned)st->st_gid);
 		return 1;
 	}
-	if ((st->st_mode & S_IWGRP) && fd >= 0 &&
-	    fgetxattr(fd, "system.posix_acl_access", NULL, 0) > 0) {
+	if ((st->st_mode & S_IWGRP) &&
+	    (fd >= 0 ? fgetxattr(fd, "system.posix_acl_access", NULL, 0) :
+	     getxattr(path, "system.posix_acl_access", NULL, 0)) > 0) {
 		snprintf(why, whylen, "group-writable with a POSIX ACL");
 		return 1;
 	}
@@ -718,7 +726,7 @@ static int acl_fs_check_dirs(const char *real, char *why, size_t whylen)
 			*slash = '\0';
 		if (stat(dir, &st))
 			return -errno;
-		if (acl_fs_unsafe(&st, -1, reason, sizeof(reason))) {
+		if (acl_fs_unsafe(&st, -1, dir, reason, sizeof(reason))) {
 			snprintf(why, whylen, "its directory %s is %s", dir,
 				 reason);
 			return -EPERM;
@@ -726,6 +734,44 @@ static int acl_fs_check_dirs(const char *real, char *why, size_t whylen)
 		if (slash == dir)
 			return 0;
 	}
+}
+
+/**
+ * acl_fs_check_links() - refuse symbolic links owned by non-root users
+ * @path:	absolute path as written in the ACL
+ * @why:	reason, written when unsafe
+ * @whylen:	size of @why
+ *
+ * A link's owner can point it anywhere, so a link a user planted in a
+ * sticky directory such as /tmp would let that user choose which file is
+ * read.  Only the components as written are checked; links inside a link's
+ * target live in directories acl_fs_check_dirs() has approved.
+ *
+ * Return: 0 if safe, -EPERM if a component is a link a non-root user owns
+ */
+static int acl_fs_check_links(const char *path, char *why, size_t whylen)
+{
+	char prefix[PATH_MAX];
+	struct stat st;
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof(prefix))
+		return -ENAMETOOLONG;
+	for (i = 1; i <= n; i++) {
+		if (i < n && path[i] != '/')
+			continue;
+		memcpy(prefix, path, i);
+		prefix[i] = '\0';
+		if (lstat(prefix, &st))
+			return 0;	/* realpath() reports it */
+		if (S_ISLNK(st.st_mode) && st.st_uid != 0) {
+			snprintf(why, whylen, "the symbolic link %s is owned "
+				 "by uid %u, not root", prefix,
+				 (unsigned)st.st_uid);
+			return -EPERM;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -738,8 +784,9 @@ static int acl_fs_check_dirs(const char *real, char *why, size_t whylen)
  * @why:	reason for a refusal
  * @whylen:	size of @why
  *
- * The path is resolved first, and every directory on the resolved path
- * and the file itself must be changeable by root only.  The file must be
+ * No component of the path as written may be a symbolic link a non-root
+ * user owns.  The path is then resolved, and every directory on the
+ * resolved path and the file itself must be changeable by root only.  The file must be
  * a regular file of at most ACL_FILE_MAX bytes.
  *
  * Return: 0, -ENOENT, -EACCES or -ENOTDIR (skippable), or another -errno
@@ -755,6 +802,9 @@ static int acl_fs_read(void *ctx, const char *path, char **buf, size_t *len,
 	int fd = -1, rc;
 
 	(void)ctx;
+	rc = acl_fs_check_links(path, why, whylen);
+	if (rc)
+		return rc;
 	if (!realpath(path, real))
 		return -errno;
 	rc = acl_fs_check_dirs(real, why, whylen);
@@ -774,7 +824,7 @@ static int acl_fs_read(void *ctx, const char *path, char **buf, size_t *len,
 		rc = -EINVAL;
 		goto out;
 	}
-	if (acl_fs_unsafe(&st, fd, reason, sizeof(reason))) {
+	if (acl_fs_unsafe(&st, fd, real, reason, sizeof(reason))) {
 		snprintf(why, whylen, "it is %s", reason);
 		rc = -EPERM;
 		goto out;

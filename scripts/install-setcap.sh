@@ -18,11 +18,10 @@ if ! command -v setcap >/dev/null 2>&1; then
 	echo "tapir: $file needs cap_net_admin+ep, or setuid root: chmod 4755 $file"
 	exit 0
 fi
-if setcap cap_net_admin+ep "$file" 2>/tmp/tapir-setcap.$$; then
+if msg=$(setcap cap_net_admin+ep "$file" 2>&1); then
 	echo "tapir: set cap_net_admin+ep on $file"
 else
-	echo "tapir: could not set cap_net_admin+ep on $file: $(cat /tmp/tapir-setcap.$$)"
+	echo "tapir: could not set cap_net_admin+ep on $file: $msg"
 	echo "tapir: the filesystem may lack extended attributes; use setuid root instead: chmod 4755 $file"
 fi
-rm -f /tmp/tapir-setcap.$$
 exit 0

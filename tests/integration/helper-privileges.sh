@@ -170,9 +170,15 @@ t_match "unreadable ACL: message" \
 	"cannot read ACL file /etc/qemu/bridge.conf: Permission denied" "$out"
 t_eq "refusals: no tap left" 0 "$(tap_count)"
 
-## 7. every grant and denial is in syslog, facility authpriv
+## 7. every grant and denial is in syslog, facility authpriv, escaped
+h_as nobody "$SETCAP" '--br=x" reason="ok' --fd=1 >/dev/null 2>&1
+h_as nobody "$SETCAP" "--br=$(printf 'a%.0s' $(seq 60))" --fd=1 >/dev/null 2>&1
 sleep 0.2
 log=$(cat "$D/syslog")
+t_match "audit: bad arguments, caller's text escaped" \
+	'deny user=nobody uid=65534 bridge=x\\x22\\x20reason\\x3d\\x22ok tap=- reason="invalid arguments"$' "$log"
+t_match "audit: overlong name cut short" \
+	"bridge=a{40}\.\.\. tap=- reason=\"invalid arguments\"$" "$log"
 # <85> is authpriv.notice, <84> authpriv.warning
 t_match "audit: grant" \
 	"^<85>.*tapir-bridge-helper\[[0-9]+\]: grant user=nobody uid=65534 bridge=br0 tap=tap[0-9]+$" "$log"

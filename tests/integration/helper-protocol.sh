@@ -90,6 +90,11 @@ run_fdrecv --run "$LINKINFO \$TAP" -- "$HELPER" --br=br0 --fd=@FD@
 t_eq "no --use-vnet: exit" 0 "$rc"
 t_match "no --use-vnet: vnet_hdr off" "^vnet_hdr=0$" "$out"
 
+## 4b. a helper string that has --use-vnet already: QEMU adds another
+run_fdrecv --run "$LINKINFO \$TAP" --qemu br0 -- "$HELPER --use-vnet"
+t_eq "repeated --use-vnet: exit" 0 "$rc"
+t_match "repeated --use-vnet: vnet_hdr on" "^vnet_hdr=1$" "$out"
+
 ## 5. two taps at once get different names and MACs
 run_fdrecv --run "$LINKINFO \$TAP; '$FDRECV' --run '$LINKINFO \$TAP' --qemu br0 -- '$HELPER'" \
 	--qemu br0 -- "$HELPER"
@@ -115,8 +120,8 @@ expect_refusal "missing --br" "error: missing --br=BRIDGE" -- \
 	"$HELPER" --use-vnet --fd=@FD@
 expect_refusal "duplicate --br" "'--br=br1' given more than once" -- \
 	"$HELPER" --br=br0 --br=br1 --fd=@FD@
-expect_refusal "duplicate --use-vnet" "given more than once" -- \
-	"$HELPER" --use-vnet --br=br0 --use-vnet --fd=@FD@
+expect_refusal "duplicate --fd" "'--fd=[0-9]+' given more than once" -- \
+	"$HELPER" --fd=@FD@ --br=br0 --fd=@FD@
 expect_refusal "unknown argument" "unknown argument '--verbose'" -- \
 	"$HELPER" --br=br0 --fd=@FD@ --verbose
 expect_refusal "no such bridge" "bridge 'nope' does not exist" \

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -378,6 +379,49 @@ static void test_include_fatal(void **state)
 	}
 }
 
+/* Our own refusals are fatal in included files too: no rule is dropped. */
+static int inc_nul_read(void *ctx, const char *path, char **buf, size_t *len,
+			struct acl_file_id *id, char *why, size_t whylen)
+{
+	static const char top[] = "include /i\n";
+	static const char inc[] = "allow br1\nallow br0\0 x\ndeny br1\n";
+	int is_top = !strcmp(path, "/m");
+
+	(void)ctx; (void)why; (void)whylen;
+	*len = is_top ? sizeof(top) - 1 : sizeof(inc) - 1;
+	*buf = malloc(*len);
+	memcpy(*buf, is_top ? top : inc, *len);
+	id->dev = 1;
+	id->ino = is_top ? 1 : 2;
+	return 0;
+}
+
+static void test_refusals_fatal_in_includes(void **state)
+{
+	const struct acl_reader rd = { .read = inc_nul_read };
+	char *big = malloc(ACL_LINE_MAX + 32);
+	struct memfile f[] = {
+		{ "/m", "include /i\n" },
+		{ "/i", NULL },
+		{ 0 } };
+	struct acl acl;
+
+	(void)state;
+	strcpy(big, "allow br0\n");
+	memset(big + 10, 'x', ACL_LINE_MAX + 1);
+	strcpy(big + 10 + ACL_LINE_MAX + 1, "\ndeny br0\n");
+	f[1].data = big;
+	assert_int_equal(load(&acl, f), -EINVAL);
+	assert_non_null(strstr(acl.err, "/i:2: line is longer than 4095"));
+	acl_free(&acl);
+	free(big);
+
+	acl_init(&acl);
+	assert_int_equal(acl_load(&acl, "/m", &rd), -EINVAL);
+	assert_non_null(strstr(acl.err, "/i:2: line contains a NUL byte"));
+	acl_free(&acl);
+}
+
 static void test_include_depth(void **state)
 {
 	/* /d0 includes /d1 ... ; depth of /dN is N */
@@ -659,6 +703,56 @@ static void test_fs_reader(void **state)
 	assert_int_equal(chmod(path, 01777), 0);
 	assert_int_equal(fs_load(&acl, "open/x.conf"), 0);
 	acl_free(&acl);
+
+	/* ... but a link a user planted there may point anywhere */
+	snprintf(path, sizeof(path), "%s/open/planted.conf", tmpdir);
+	snprintf(inc, sizeof(inc), "%s/good.conf", tmpdir);
+	assert_int_equal(symlink(inc, path), 0);
+	assert_int_equal(lchown(path, 65534, 65534), 0);
+	assert_int_equal(fs_load(&acl, "open/planted.conf"), -EPERM);
+	assert_non_null(strstr(acl.err, "planted.conf is owned by uid 65534"));
+	acl_free(&acl);
+	assert_int_equal(lchown(path, 0, 0), 0);
+	assert_int_equal(fs_load(&acl, "open/planted.conf"), 0);
+	acl_free(&acl);
+}
+
+/* A POSIX ACL xattr: version 2 header, then (tag, perm, id) entries. */
+struct posix_acl_entry {
+	uint16_t tag;
+	uint16_t perm;
+	uint32_t id;
+};
+
+static void test_fs_dir_posix_acl(void **state)
+{
+	const struct {
+		uint32_t version;
+		struct posix_acl_entry e[5];
+	} xacl = { 2, {
+		{ 0x01, 7, 0xffffffff },	/* user::rwx */
+		{ 0x02, 7, 65534 },		/* user:nobody:rwx */
+		{ 0x04, 5, 0xffffffff },	/* group::r-x */
+		{ 0x10, 7, 0xffffffff },	/* mask::rwx */
+		{ 0x20, 5, 0xffffffff },	/* other::r-x */
+	} };
+	char path[128];
+	struct acl acl;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	snprintf(path, sizeof(path), "%s/acldir", tmpdir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	put("acldir/x.conf", "allow all\n", 0644);
+	assert_int_equal(fs_load(&acl, "acldir/x.conf"), 0);
+	acl_free(&acl);
+
+	if (setxattr(path, "system.posix_acl_access", &xacl, sizeof(xacl), 0))
+		skip();	/* filesystem without POSIX ACLs */
+	assert_int_equal(fs_load(&acl, "acldir/x.conf"), -EPERM);
+	assert_non_null(strstr(acl.err, "group-writable with a POSIX ACL"));
+	acl_free(&acl);
 }
 
 int main(void)
@@ -677,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_error_in_include),
 		cmocka_unit_test(test_include_fatal),
+		cmocka_unit_test(test_refusals_fatal_in_includes),
 		cmocka_unit_test(test_include_depth),
 		cmocka_unit_test(test_include_diamond),
 		cmocka_unit_test(test_user_and_group),
@@ -684,6 +779,8 @@ int main(void)
 		cmocka_unit_test(test_inert_names),
 		cmocka_unit_test(test_decide_reports_matches),
 		cmocka_unit_test_setup_teardown(test_fs_reader, fs_setup,
+						fs_teardown),
+		cmocka_unit_test_setup_teardown(test_fs_dir_posix_acl, fs_setup,
 						fs_teardown),
 	};
 

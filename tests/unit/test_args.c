@@ -60,6 +60,18 @@ static void test_shell_extra_first(void **state)
 	assert_string_equal(a.br, "br1");
 }
 
+/* A helper string with --use-vnet: QEMU adds another one. */
+static void test_flags_repeat(void **state)
+{
+	struct args a;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&a, err, "--use-vnet", "--use-vnet", "--fd=5",
+			       "--br=br0"), 0);
+	assert_true(a.use_vnet);
+}
+
 static void test_explain(void **state)
 {
 	struct args a;
@@ -93,8 +105,8 @@ static void test_errors(void **state)
 		     "'--br=br1' given more than once");
 	expect_error(PARSE(&a, err, "--br=br0", "--fd=3", "--fd=3"), err,
 		     "given more than once");
-	expect_error(PARSE(&a, err, "--use-vnet", "--use-vnet", "--br=b",
-			   "--fd=3"), err, "given more than once");
+	expect_error(PARSE(&a, err, "--br=b", "--fd=3", "--acl-file=/a",
+			   "--acl-file=/a"), err, "given more than once");
 	expect_error(PARSE(&a, err, "--br=br0", "--fd=-1"), err,
 		     "invalid --fd value '-1'");
 	expect_error(PARSE(&a, err, "--br=br0", "--fd=3x"), err,
@@ -124,6 +136,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_order),
 		cmocka_unit_test(test_libvirt_order),
 		cmocka_unit_test(test_shell_extra_first),
+		cmocka_unit_test(test_flags_repeat),
 		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_errors),
 	};
