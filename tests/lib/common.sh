@@ -82,12 +82,18 @@ t_netns() {
 	ip -n "$1" link set lo up
 }
 
-# t_tmpdir: print a new directory (mode 0755, owned by root), removed at exit.
+# One scratch root per test process, made here rather than in t_tmpdir:
+# callers write D=$(t_tmpdir), a subshell whose t_defer would be lost.
+T_ROOT=$(mktemp -d /tmp/tapir-test.XXXXXX) || exit 1
+chmod 755 "$T_ROOT"
+t_defer "rm -rf '$T_ROOT'"
+
+# t_tmpdir: print a new directory (mode 0755, owned by the caller, so by
+# root in root tests) under this test's scratch root, removed at exit.
 t_tmpdir() {
 	local d
-	d=$(mktemp -d /tmp/tapir-test.XXXXXX) || exit 1
+	d=$(mktemp -d "$T_ROOT/d.XXXXXX") || exit 1
 	chmod 755 "$d"
-	t_defer "rm -rf '$d'"
 	echo "$d"
 }
 
