@@ -19,7 +19,8 @@
  * 4. read the ACL as the caller and decide (acl.c) - deny wins and the
  *    default is deny;
  * 5. look up the bridge by name and check it is a bridge (nl.c);
- * 6. create the tap, with IFF_VNET_HDR for --use-vnet (tap.c);
+ * 6. create the tap under a random name "tapN", with IFF_VNET_HDR for
+ *    --use-vnet, and turn IPv6 off on it (tap.c);
  * 7. give it the bridge's MTU and a MAC starting with 0xFE, attach it to
  *    the bridge and bring it up, in one netlink request;
  * 8. send the descriptor and exit 0.
@@ -289,12 +290,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	tapfd = tap_open("tap%d", a.use_vnet ? TAP_VNET_HDR : 0, tap, NULL);
+	tapfd = tap_open_random("tap", a.use_vnet ? TAP_VNET_HDR : 0, tap,
+				NULL);
 	if (tapfd < 0) {
 		helper_tap_error(tapfd, net_admin);
 		fail = "cannot create tap";
 		goto out;
 	}
+
+	/* Best effort: a port without IPv6 is only cheaper and quieter. */
+	rc = tap_ipv6_disable(tap);
+	if (rc && rc != -ENOENT)
+		log_debug("cannot turn IPv6 off on %s: %s", tap, strerror(-rc));
 
 	rc = tap_mac_random(chg.addr);
 	if (rc) {

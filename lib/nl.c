@@ -15,9 +15,11 @@
  * Links are looked up by name with a single RTM_GETLINK carrying
  * IFLA_IFNAME, which the kernel answers from its name hash: the cost does
  * not grow with the number of interfaces, unlike a dump.  nl_link_set()
- * applies MAC address, MTU, master and up state in one RTM_NEWLINK; the
- * kernel applies them in that order (address, MTU, master, flags), which is
- * the order a bridge port needs.
+ * applies MAC address, MTU, master and up state in one RTM_NEWLINK.  The
+ * kernel sets address and MTU first; whether it sets the master before or
+ * after bringing the device up depends on the kernel version (Linux 6.8
+ * reverted "enslave device before bringing it up"), and the end state is
+ * the same either way.
  */
 #include <errno.h>
 #include <string.h>

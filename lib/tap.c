@@ -11,9 +11,23 @@
  * headers with the tap, which carry checksum and segmentation offloads.
  *
  * The device is not made persistent, so it disappears when the last
- * descriptor for it is closed.  A name pattern such as "tap%d" lets the
- * kernel pick a free name, so tapir never attaches to an existing tap by
- * accident.
+ * descriptor for it is closed.
+ *
+ * Names.  A pattern such as "tap%d" makes the kernel scan every device in
+ * the namespace for a free number, which costs more with every tap a busy
+ * bridge already has.  tap_open_random() picks a random name instead and
+ * asks with IFF_TUN_EXCL, which makes TUNSETIFF fail with EBUSY when the
+ * name exists rather than attach to that device: the cost stays flat, and
+ * an existing tap is never taken over.  A name that happens to be taken is
+ * simply drawn again.
+ *
+ * A bridge port needs no address of its own, so tap_ipv6_disable() turns
+ * IPv6 off on the tap before it comes up, as systemd-networkd does for
+ * bridge ports.  Otherwise bringing it up gives it a link-local address, a
+ * prefix route and a multicast route, which the kernel files next to the
+ * same routes of every other port (more work per port as the bridge
+ * fills), and the host sends its own solicitations into the guest's link.
+ * Guests' IPv6 is bridged at layer 2 and unaffected.
  *
  * MAC addresses for bridge ports start with 0xFE: a Linux bridge takes the
  * lowest MAC of its ports as its own unless one was set, and 0xFE keeps a
@@ -22,6 +36,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,7 +50,8 @@
 /**
  * tap_open() - create a non-persistent tap device
  * @pattern:	name or pattern such as "tap%d"
- * @flags:	TAP_VNET_HDR to request virtio headers
+ * @flags:	TAP_VNET_HDR to request virtio headers, TAP_EXCL to fail
+ *		with -EBUSY if a device called @pattern exists
  * @name:	set to the name the kernel chose
  * @vnet_hdr:	if not NULL, set to 1 when IFF_VNET_HDR is on, 0 if not
  *
@@ -55,6 +71,8 @@ int tap_open(const char *pattern, int flags, char name[IFNAME_MAX + 1],
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", pattern);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	if (flags & TAP_EXCL)
+		ifr.ifr_flags |= IFF_TUN_EXCL;
 	if ((flags & TAP_VNET_HDR) &&
 	    ioctl(fd, TUNGETFEATURES, &features) == 0 &&
 	    (features & IFF_VNET_HDR))
@@ -72,6 +90,74 @@ int tap_open(const char *pattern, int flags, char name[IFNAME_MAX + 1],
 }
 
 /**
+ * tap_random() - random bytes, retrying interrupted calls
+ * @buf:	filled in
+ * @len:	number of bytes, at most 256
+ *
+ * Return: 0, or -errno if no random bytes could be had
+ */
+static int tap_random(void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = getrandom(buf, len, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)len)
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
+/**
+ * tap_open_random() - create a non-persistent tap with a random free name
+ * @prefix:	name prefix, e.g. "tap", at most IFNAME_MAX - 6 bytes
+ * @flags:	TAP_VNET_HDR to request virtio headers
+ * @name:	set to the name, the prefix and a number below 1000000
+ * @vnet_hdr:	if not NULL, set to 1 when IFF_VNET_HDR is on, 0 if not
+ *
+ * Return: the tap file descriptor (close-on-exec), or -errno
+ */
+int tap_open_random(const char *prefix, int flags,
+		    char name[IFNAME_MAX + 1], int *vnet_hdr)
+{
+	char try[IFNAME_MAX + 1];
+	int attempt, fd = -EBUSY;
+	uint32_t r;
+
+	for (attempt = 0; attempt < 32 && fd == -EBUSY; attempt++) {
+		fd = tap_random(&r, sizeof(r));
+		if (fd)
+			return fd;
+		snprintf(try, sizeof(try), "%s%u", prefix, r % 1000000);
+		fd = tap_open(try, flags | TAP_EXCL, name, vnet_hdr);
+	}
+	return fd;
+}
+
+/**
+ * tap_ipv6_disable() - turn IPv6 off on a tap that is still down
+ * @name:	tap name
+ *
+ * Return: 0, or -errno; -ENOENT if the kernel has no IPv6
+ */
+int tap_ipv6_disable(const char *name)
+{
+	char path[64 + IFNAME_MAX];
+	ssize_t n;
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		 name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, "1\n", 2);
+	rc = n == 2 ? 0 : n < 0 ? -errno : -EIO;
+	close(fd);
+	return rc;
+}
+
+/**
  * tap_mac_random() - make a random MAC address that starts with 0xFE
  * @mac:	filled in
  *
@@ -79,13 +165,8 @@ int tap_open(const char *pattern, int flags, char name[IFNAME_MAX + 1],
  */
 int tap_mac_random(unsigned char mac[6])
 {
-	ssize_t n;
+	int rc = tap_random(mac + 1, 5);
 
-	do
-		n = getrandom(mac + 1, 5, 0);
-	while (n < 0 && errno == EINTR);
-	if (n != 5)
-		return n < 0 ? -errno : -EIO;
 	mac[0] = 0xfe;
-	return 0;
+	return rc;
 }

@@ -58,7 +58,8 @@ run_fdrecv() {
 }
 
 ## 1. QEMU's direct exec: HELPER --use-vnet --fd=N --br=br0
-run_fdrecv --run "$LINKINFO \$TAP; $LINKINFO br0" --qemu br0 -- "$HELPER"
+run_fdrecv --run "$LINKINFO \$TAP; echo ipv6_off=\$(cat /proc/sys/net/ipv6/conf/\$TAP/disable_ipv6); $LINKINFO br0" \
+	--qemu br0 -- "$HELPER"
 t_eq "qemu exec: exit" 0 "$rc"
 t_match "qemu exec: helper status" "^status=0$" "$out"
 t_match "qemu exec: tap name" "tap=tap[0-9]+ vnet_hdr=1" "$out"
@@ -69,6 +70,7 @@ t_match "tap is up" "^up=1$" "$out"
 t_match "tap has no packet info" "^pi=0$" "$out"
 t_match "tap has vnet headers" "^vnet_hdr=1$" "$out"
 t_match "tap is not persistent" "^persist=0$" "$out"
+t_match "IPv6 is off on the port" "^ipv6_off=1$" "$out"
 # The bridge keeps the lowest port MAC (the veth's), never the tap's.
 t_match "bridge MAC not taken from the tap" "^mac=02:00:00:00:00:01$" \
 	"$(printf '%s\n' "$out" | sed -n '/^name=br0$/,$p')"
