@@ -20,9 +20,9 @@
  *    default is deny;
  * 5. look up the bridge by name and check it is a bridge (nl.c);
  * 6. create the tap under a random name "tapN", with IFF_VNET_HDR for
- *    --use-vnet, and turn IPv6 off on it (tap.c);
- * 7. give it the bridge's MTU and a MAC starting with 0xFE, attach it to
- *    the bridge and bring it up, in one netlink request;
+ *    --use-vnet (tap.c);
+ * 7. turn IPv6 off on it, give it the bridge's MTU and a MAC starting with
+ *    0xFE, attach it to the bridge and bring it up (port.c);
  * 8. send the descriptor and exit 0.
  *
  * Any failure prints one message on stderr and exits 1; since the tap is
@@ -48,6 +48,7 @@
 #include "fdpass.h"
 #include "log.h"
 #include "nl.h"
+#include "port.h"
 #include "priv.h"
 #include "tap.h"
 
@@ -182,7 +183,6 @@ static void helper_tap_error(int rc, int net_admin)
 
 int main(int argc, char **argv)
 {
-	struct nl_link_change chg = { .up = 1, .set_addr = 1 };
 	const char *acl_path = TAPIR_ACL_FILE, *fail = NULL;
 	struct caller who = { 0 };
 	char err[512], tap[IFNAME_MAX + 1] = "";
@@ -272,21 +272,20 @@ int main(int argc, char **argv)
 		fail = "netlink error";
 		goto out;
 	}
-	rc = nl_link_get(&nl, a.br, &br);
+	rc = port_bridge_get(&nl, a.br, &br);
 	if (rc == -ENODEV) {
 		log_err("bridge '%s' does not exist", a.br);
 		fail = "no such bridge";
 		goto out;
-	} else if (rc) {
-		log_err("cannot look up bridge '%s': %s", a.br, strerror(-rc));
-		fail = "bridge lookup failed";
-		goto out;
-	}
-	if (strcmp(br.kind, "bridge")) {
+	} else if (rc == -ENOTTY) {
 		log_err("'%s' is not a bridge (it is %s%s)", a.br,
 			br.kind[0] ? "a device of kind " : "a plain device",
 			br.kind);
 		fail = "not a bridge";
+		goto out;
+	} else if (rc) {
+		log_err("cannot look up bridge '%s': %s", a.br, strerror(-rc));
+		fail = "bridge lookup failed";
 		goto out;
 	}
 
@@ -298,20 +297,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* Best effort: a port without IPv6 is only cheaper and quieter. */
-	rc = tap_ipv6_disable(tap);
-	if (rc && rc != -ENOENT)
-		log_debug("cannot turn IPv6 off on %s: %s", tap, strerror(-rc));
-
-	rc = tap_mac_random(chg.addr);
-	if (rc) {
-		log_err("cannot make a MAC address: %s", strerror(-rc));
-		fail = "no random bytes";
-		goto out;
-	}
-	chg.mtu = br.mtu;
-	chg.master = br.ifindex;
-	rc = nl_link_set(&nl, tap, &chg);
+	rc = port_attach(&nl, tap, &br);
 	if (rc) {
 		log_err("cannot attach %s to bridge '%s' (mtu %u): %s", tap,
 			a.br, br.mtu, strerror(-rc));
