@@ -158,6 +158,86 @@ int tap_ipv6_disable(const char *name)
 }
 
 /**
+ * tap_persist_add() - create a persistent tap owned by a user or group
+ * @name:	interface name
+ * @uid:	owner who may attach to it without privileges, or -1
+ * @gid:	group whose members may, or -1
+ * @multi_queue: non-zero for a multi-queue tap (IFF_MULTI_QUEUE)
+ *
+ * This is what "ip tuntap add" and tunctl do.  The tap outlives this call;
+ * tap_persist_del() removes it.
+ *
+ * Return: 0, -EBUSY if a device of that name exists, or another -errno
+ */
+int tap_persist_add(const char *name, long uid, long gid, int multi_queue)
+{
+	struct ifreq ifr;
+	int fd, rc = 0;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
+	if (multi_queue)
+		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if ((uid >= 0 && ioctl(fd, TUNSETOWNER, (unsigned long)uid) < 0) ||
+	    (gid >= 0 && ioctl(fd, TUNSETGROUP, (unsigned long)gid) < 0) ||
+	    ioctl(fd, TUNSETPERSIST, 1UL) < 0)
+		rc = -errno;
+out:
+	close(fd);
+	return rc;
+}
+
+/**
+ * tap_persist_del() - remove a persistent tap
+ * @name:	interface name
+ *
+ * Attaches to the tap and clears its persistent flag, so that it goes
+ * away when the descriptor is closed, as "ip tuntap del" does.  The name
+ * is checked first: TUNSETIFF would create a tap that does not exist.
+ *
+ * Return: 0; -EBUSY if a program (QEMU) has it open; -EINVAL if it is not
+ *	   a tap (a tun device, or not a tun/tap device at all); -ENODEV if
+ *	   there is no such device; or another -errno
+ */
+int tap_persist_del(const char *name)
+{
+	static const short modes[] = { 0, IFF_MULTI_QUEUE };
+	struct ifreq ifr;
+	size_t i;
+	int fd, rc = -EINVAL;
+
+	if (!if_nametoindex(name))
+		return -ENODEV;
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+		/* the single- or multi-queue flag must match the tap's */
+		ifr.ifr_flags = IFF_TAP | IFF_NO_PI | modes[i];
+		if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+			rc = -errno;
+		else if (ioctl(fd, TUNSETPERSIST, 0UL) < 0)
+			rc = -errno;
+		else
+			rc = 0;
+		close(fd);
+		if (rc != -EINVAL)
+			break;
+	}
+	return rc;
+}
+
+/**
  * tap_mac_random() - make a random MAC address that starts with 0xFE
  * @mac:	filled in
  *

@@ -13,6 +13,8 @@ int tap_open(const char *pattern, int flags, char name[IFNAME_MAX + 1],
 int tap_open_random(const char *prefix, int flags,
 		    char name[IFNAME_MAX + 1], int *vnet_hdr);
 int tap_ipv6_disable(const char *name);
+int tap_persist_add(const char *name, long uid, long gid, int multi_queue);
+int tap_persist_del(const char *name);
 int tap_mac_random(unsigned char mac[6]);
 
 #endif /* TAPIR_TAP_H */

@@ -19,7 +19,7 @@
 #
 # Paths to what was built come from meson through the environment:
 # TAPIR_BUILD (the build directory), TAPIR_SRC (the source tree), and
-# HELPER, FDRECV and friends for single programs.
+# HELPER, FDRECV, TAPIR and friends for single programs.
 
 set -u
 
@@ -32,7 +32,8 @@ T_NAME=$(basename "$0" .sh)
 : "${TAPIR_BUILD:=$TAPIR_SRC/build/check}"
 : "${HELPER:=$TAPIR_BUILD/helper/tapir-bridge-helper}"
 : "${FDRECV:=$TAPIR_BUILD/tests/tools/fdrecv}"
-export TAPIR_SRC TAPIR_BUILD HELPER FDRECV
+: "${TAPIR:=$TAPIR_BUILD/tapir/tapir}"
+export TAPIR_SRC TAPIR_BUILD HELPER FDRECV TAPIR
 
 # Sanitizer reports must fail the test, not scroll by.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}"

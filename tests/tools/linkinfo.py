@@ -4,7 +4,8 @@
 
 Reads `ip -d -j link show IFNAME` (in the current network namespace) and
 prints: name, mtu, mac, up (1/0), master (or -), kind, and for tun
-devices type, pi, vnet_hdr, persist, multi_queue (1/0).  Exits 1 if the
+devices type, pi, vnet_hdr, persist, multi_queue (1/0), user and group
+(or -).  Exits 1 if the
 link does not exist.
 """
 import json
@@ -30,5 +31,7 @@ if out["kind"] == "tun":
     out["type"] = data.get("type")
     for k in ("pi", "vnet_hdr", "persist", "multi_queue"):
         out[k] = int(bool(data.get(k)))
+    out["user"] = data.get("user", "-")
+    out["group"] = data.get("group", "-")
 for k, v in out.items():
     print(f"{k}={v}")
