@@ -72,7 +72,7 @@ int tap_open(const char *pattern, int flags, char name[IFNAME_MAX + 1],
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", pattern);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	if (flags & TAP_EXCL)
-		ifr.ifr_flags |= IFF_TUN_EXCL;
+		ifr.ifr_flags |= (short)IFF_TUN_EXCL;
 	if ((flags & TAP_VNET_HDR) &&
 	    ioctl(fd, TUNGETFEATURES, &features) == 0 &&
 	    (features & IFF_VNET_HDR))
@@ -179,7 +179,8 @@ int tap_persist_add(const char *name, long uid, long gid, int multi_queue)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
+	/* IFF_TUN_EXCL is 0x8000, the sign bit of the short ifr_flags */
+	ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL);
 	if (multi_queue)
 		ifr.ifr_flags |= IFF_MULTI_QUEUE;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
