@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cmd_mac.c - tapir mac: a MAC address for a guest
+ * cmd_mac.c - tapir mac and tapir qemu-args: MAC addresses and QEMU
+ * arguments for guests
  *
  * Theory of operation
  *
@@ -14,6 +15,11 @@
  * DHCP lease - across restarts without anyone writing it down.  The hash is
  * part of the interface: it does not change between versions.
  *
+ * "tapir qemu-args" prints what a VM needs to join a network through the
+ * bridge helper, with a stable MAC: that of "tapir mac --vm NAME" for the
+ * network "default", and of "--vm NAME@NETWORK" for other networks, so a
+ * VM on several networks gets a different address on each.
+ *
  * Three bytes leave 16.7 million addresses.  The chance that two of n
  * named VMs share one is about n * n / 2^25: 1 in 3,400 for 100 VMs, 1 in
  * 34 for 1,000.  Hand-pick addresses where that matters.
@@ -25,6 +31,8 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "conf.h"
+#include "config.h"
 #include "log.h"
 #include "tapir.h"
 
@@ -102,4 +110,85 @@ int cmd_mac(struct tapir *t, int argc, char **argv)
 	printf("%02x:%02x:%02x:%02x:%02x:%02x\n", mac[0], mac[1], mac[2],
 	       mac[3], mac[4], mac[5]);
 	return EXIT_OK;
+}
+
+/**
+ * cmd_qemu_args() - tapir qemu-args [--network NAME] [--vm NAME] [--model M]
+ * @t:		global options
+ * @argc:	argument count
+ * @argv:	arguments, argv[0] is "qemu-args"
+ *
+ * Prints, on one line, the -netdev and -device arguments that attach a VM
+ * to the network's bridge through tapir-bridge-helper.
+ *
+ * Return: exit status
+ */
+int cmd_qemu_args(struct tapir *t, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "network", required_argument, NULL, 'n' },
+		{ "vm", required_argument, NULL, 'v' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *net = "default", *vm = NULL, *model = "virtio-net-pci";
+	char key[512];
+	const struct conf_net *n;
+	struct conf conf;
+	uint8_t mac[6];
+	int c, ret = EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			net = optarg;
+			break;
+		case 'v':
+			vm = optarg;
+			break;
+		case 'm':
+			model = optarg;
+			break;
+		case 'h':
+			printf("Usage: tapir qemu-args [--network NAME] "
+			       "[--vm NAME] [--model virtio-net-pci]\n");
+			return EXIT_OK;
+		default:
+			return tapir_usage_error("qemu-args", "bad option");
+		}
+	}
+	if (optind < argc)
+		return tapir_usage_error("qemu-args", "unexpected argument "
+					 "'%s'", argv[optind]);
+	if ((vm && !*vm) || !*model || strpbrk(model, ", \t\n"))
+		return tapir_usage_error("qemu-args", "invalid --vm or "
+					 "--model");
+
+	conf_init(&conf);
+	if (conf_load(&conf, t->config)) {
+		log_err("%s", conf.err);
+		goto out;
+	}
+	n = conf_net(&conf, net);
+	if (!n) {
+		log_err("no network named '%s' in %s", net, t->config);
+		goto out;
+	}
+	if (vm && strcmp(net, "default"))
+		snprintf(key, sizeof(key), "%s@%s", vm, net);
+	else if (vm)
+		snprintf(key, sizeof(key), "%s", vm);
+	if (mac_for_vm(vm ? key : NULL, mac)) {
+		log_err("cannot get random bytes");
+		goto out;
+	}
+	printf("-netdev bridge,id=%s,br=%s,helper=%s/tapir-bridge-helper "
+	       "-device %s,netdev=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x\n",
+	       n->name, n->bridge, TAPIR_LIBEXECDIR, model, n->name, mac[0],
+	       mac[1], mac[2], mac[3], mac[4], mac[5]);
+	ret = EXIT_OK;
+out:
+	conf_free(&conf);
+	return ret;
 }

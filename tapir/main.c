@@ -36,8 +36,13 @@ struct tapir_cmd {
 };
 
 static const struct tapir_cmd tapir_cmds[] = {
+	{ "config", cmd_config, "config check [-v]       validate tapir.conf" },
+	{ "ifdown", cmd_ifup, "ifdown IFNAME           QEMU downscript=: detach a tap" },
+	{ "ifup", cmd_ifup, "ifup IFNAME             QEMU script=: attach a tap" },
 	{ "tap", cmd_tap, "tap add|del IFNAME ...  persistent taps" },
 	{ "mac", cmd_mac, "mac [--vm NAME]         a MAC address for a guest" },
+	{ "net", cmd_net, "net up|down|run|status|list [NAME]  managed networks" },
+	{ "qemu-args", cmd_qemu_args, "qemu-args [--network N] [--vm V]  QEMU arguments" },
 };
 
 /**

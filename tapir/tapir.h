@@ -22,7 +22,11 @@ struct tapir {
 	const char *argv0;
 };
 
+int cmd_config(struct tapir *t, int argc, char **argv);
+int cmd_ifup(struct tapir *t, int argc, char **argv);
 int cmd_mac(struct tapir *t, int argc, char **argv);
+int cmd_net(struct tapir *t, int argc, char **argv);
+int cmd_qemu_args(struct tapir *t, int argc, char **argv);
 int cmd_tap(struct tapir *t, int argc, char **argv);
 
 int tapir_usage_error(const char *cmd, const char *fmt, ...)
