@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
@@ -70,6 +71,9 @@ int cmd_config(struct tapir *t, int argc, char **argv)
 	}
 	if (verbose) {
 		conf_print(stdout, &conf);
+	} else if (access(t->config, F_OK)) {
+		printf("%s does not exist: only the built-in network "
+		       "'default'\n", t->config);
 	} else {
 		printf("%s: OK, %zu network%s:", t->config, conf.nnets,
 		       conf.nnets == 1 ? "" : "s");

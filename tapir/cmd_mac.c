@@ -113,7 +113,8 @@ int cmd_mac(struct tapir *t, int argc, char **argv)
 }
 
 /**
- * cmd_qemu_args() - tapir qemu-args [--network NAME] [--vm NAME] [--model M]
+ * cmd_qemu_args() - tapir qemu-args [--network N] [--vm V] [--model M]
+ * [--helper PATH]
  * @t:		global options
  * @argc:	argument count
  * @argv:	arguments, argv[0] is "qemu-args"
@@ -129,10 +130,12 @@ int cmd_qemu_args(struct tapir *t, int argc, char **argv)
 		{ "network", required_argument, NULL, 'n' },
 		{ "vm", required_argument, NULL, 'v' },
 		{ "model", required_argument, NULL, 'm' },
+		{ "helper", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *net = "default", *vm = NULL, *model = "virtio-net-pci";
+	const char *helper = TAPIR_LIBEXECDIR "/tapir-bridge-helper";
 	char key[512];
 	const struct conf_net *n;
 	struct conf conf;
@@ -150,9 +153,13 @@ int cmd_qemu_args(struct tapir *t, int argc, char **argv)
 		case 'm':
 			model = optarg;
 			break;
+		case 'H':
+			helper = optarg;
+			break;
 		case 'h':
 			printf("Usage: tapir qemu-args [--network NAME] "
-			       "[--vm NAME] [--model virtio-net-pci]\n");
+			       "[--vm NAME] [--model virtio-net-pci] "
+			       "[--helper PATH]\n");
 			return EXIT_OK;
 		default:
 			return tapir_usage_error("qemu-args", "bad option");
@@ -161,9 +168,11 @@ int cmd_qemu_args(struct tapir *t, int argc, char **argv)
 	if (optind < argc)
 		return tapir_usage_error("qemu-args", "unexpected argument "
 					 "'%s'", argv[optind]);
-	if ((vm && !*vm) || !*model || strpbrk(model, ", \t\n"))
-		return tapir_usage_error("qemu-args", "invalid --vm or "
-					 "--model");
+	if ((vm && !*vm) || !*model || strpbrk(model, ", \t\n") ||
+	    helper[0] != '/' || strpbrk(helper, ", \t\n"))
+		return tapir_usage_error("qemu-args", "invalid --vm, --model "
+					 "or --helper (an absolute path without "
+					 "spaces or commas)");
 
 	conf_init(&conf);
 	if (conf_load(&conf, t->config)) {
@@ -183,9 +192,9 @@ int cmd_qemu_args(struct tapir *t, int argc, char **argv)
 		log_err("cannot get random bytes");
 		goto out;
 	}
-	printf("-netdev bridge,id=%s,br=%s,helper=%s/tapir-bridge-helper "
+	printf("-netdev bridge,id=%s,br=%s,helper=%s "
 	       "-device %s,netdev=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x\n",
-	       n->name, n->bridge, TAPIR_LIBEXECDIR, model, n->name, mac[0],
+	       n->name, n->bridge, helper, model, n->name, mac[0],
 	       mac[1], mac[2], mac[3], mac[4], mac[5]);
 	ret = EXIT_OK;
 out:
