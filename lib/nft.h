@@ -100,6 +100,7 @@ int nft_count(struct nft *n, const char *name, struct nft_counts *c);
 int nft_counts_from_json(const char *json, struct nft_counts *c);
 int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 		      struct nft_drop *out, size_t max);
+char *nft_drop_describe(const struct nft_drop *d, const char *net);
 int nft_drops_from_json(const char *json, const char *bridge,
 			enum nft_mode mode, int brnf, struct nft_drop *out,
 			size_t max);

@@ -657,3 +657,59 @@ int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 				  (size_t)rc < max ? max - (size_t)rc : 0);
 	return rc + legacy;
 }
+
+/**
+ * nft_drop_indent() - indent every line of a text by four spaces
+ * @text:	lines, each ending in a newline (the last one may not)
+ *
+ * Return: a malloc()ed copy without a final newline, or NULL
+ */
+static char *nft_drop_indent(const char *text)
+{
+	size_t lines = 1, i, o = 0;
+	char *out;
+
+	for (i = 0; text[i]; i++)
+		lines += text[i] == '\n';
+	out = malloc(strlen(text) + 4 * lines + 1);
+	if (!out)
+		return NULL;
+	for (i = 0; text[i]; i++) {
+		if (i == 0 || text[i - 1] == '\n')
+			o += (size_t)sprintf(out + o, "    ");
+		out[o++] = text[i];
+	}
+	while (o && (out[o - 1] == '\n' || out[o - 1] == ' '))
+		o--;
+	out[o] = '\0';
+	return out;
+}
+
+/**
+ * nft_drop_describe() - what to tell a person about a foreign drop
+ * @d:		the chain, from nft_foreign_drops()
+ * @net:	the network whose traffic it drops
+ *
+ * The fix comes last, one command a line, indented, ready to copy:
+ *
+ *	nftables chain ip filter FORWARD (hook forward) has policy drop:
+ *	traffic of network NET will be dropped there; to let it through, run:
+ *	    iptables -I FORWARD -i BR -j ACCEPT
+ *	    ...
+ *
+ * Return: a malloc()ed message, or NULL if out of memory
+ */
+char *nft_drop_describe(const struct nft_drop *d, const char *net)
+{
+	char *msg = NULL, *fix = nft_drop_indent(d->fix);
+
+	if (fix && asprintf(&msg, "%s chain %s %s %s (hook %s) %s: traffic of "
+			    "network %s will be dropped there; to let it "
+			    "through, run:\n%s", d->legacy ? "iptables-legacy" :
+			    "nftables", d->family, d->table, d->chain, d->hook,
+			    d->policy ? "has policy drop" : "ends in a drop",
+			    net, fix) < 0)
+		msg = NULL;
+	free(fix);
+	return msg;
+}

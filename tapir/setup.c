@@ -200,15 +200,9 @@ static int setup_routed(const struct plan *p, struct state *st,
 				  SETUP_DROPS_MAX);
 	warnings = json_object_new_array();
 	for (i = 0; i < ndrop && i < SETUP_DROPS_MAX; i++) {
-		char *msg;
+		char *msg = nft_drop_describe(&drop[i], n->name);
 
-		if (asprintf(&msg, "%s chain %s %s %s (hook %s) %s: traffic "
-			     "of network %s will be dropped there; to let it "
-			     "through: %s", drop[i].legacy ?
-			     "iptables-legacy" : "nftables", drop[i].family,
-			     drop[i].table, drop[i].chain, drop[i].hook,
-			     drop[i].policy ? "has policy drop" :
-			     "ends in a drop", n->name, drop[i].fix) < 0)
+		if (!msg)
 			continue;
 		log_warn("%s", msg);
 		json_object_array_add(warnings, json_object_new_string(msg));

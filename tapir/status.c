@@ -35,6 +35,9 @@
 #include "state.h"
 #include "status.h"
 
+static const char *status_str(struct json_object *o, const char *key,
+			      const char *def);
+
 /**
  * struct status_leases - lease_db_read() callback state
  * @arr:	JSON array of leases
@@ -133,6 +136,39 @@ static struct json_object *status_ports(struct nl *nl, const char *bridge)
 }
 
 /**
+ * status_drops() - check other firewalls' drops now, as "up" did
+ * @nft:	nftables context
+ * @o:		the network's object; its "warnings" are replaced
+ * @name:	network name
+ * @bridge:	its bridge
+ */
+static void status_drops(struct nft *nft, struct json_object *o,
+			 const char *name, const char *bridge)
+{
+	const char *mode = status_str(o, "mode", "");
+	struct nft_drop drop[8];
+	struct json_object *arr;
+	int n, i;
+
+	if (!strcmp(mode, "bridge"))
+		return;
+	n = nft_foreign_drops(nft, bridge, !strcmp(mode, "nat") ? NFT_NAT :
+			      !strcmp(mode, "routed") ? NFT_ROUTED :
+			      NFT_ISOLATED, drop, 8);
+	if (n < 0)
+		return;
+	arr = json_object_new_array();
+	for (i = 0; i < n && i < 8; i++) {
+		char *msg = nft_drop_describe(&drop[i], name);
+
+		if (msg)
+			json_object_array_add(arr, json_object_new_string(msg));
+		free(msg);
+	}
+	json_object_object_add(o, "warnings", arr);
+}
+
+/**
  * status_build() - describe one network
  * @t:		global options
  * @conf:	configuration, for networks that are down; may be NULL
@@ -191,6 +227,8 @@ static struct json_object *status_build(struct tapir *t,
 		json_object_object_add(o, "leases", sl.arr);
 	}
 	if (full && pid && !nft_open(&nft)) {
+		if (bridge)
+			status_drops(&nft, o, name, bridge);
 		if (!nft_count(&nft, name, &counts)) {
 			v = json_object_new_object();
 			json_object_object_add(v, "count",
@@ -386,13 +424,15 @@ int status_list(struct tapir *t, int json)
 }
 
 /**
- * status_brief() - one line about a network that just came up
+ * status_brief() - one line about a network that just came up, and the
+ * warnings its service recorded
  * @t:		global options
  * @name:	network name
  */
 void status_brief(struct tapir *t, const char *name)
 {
-	struct json_object *o = status_build(t, NULL, name, 0, NULL);
+	struct json_object *o = status_build(t, NULL, name, 0, NULL), *arr;
+	size_t i;
 
 	printf("network %s is up: %s, bridge %s", name,
 	       status_str(o, "mode", "?"), status_str(o, "bridge", "?"));
@@ -404,5 +444,10 @@ void status_brief(struct tapir *t, const char *name)
 		printf(", DHCP %s-%s", status_str(o, "dhcp_first", ""),
 		       status_str(o, "dhcp_last", ""));
 	printf("\n");
+	/* the service logged these to its log; the caller must see them */
+	if (json_object_object_get_ex(o, "warnings", &arr))
+		for (i = 0; i < json_object_array_length(arr); i++)
+			log_warn("%s", json_object_get_string(
+				json_object_array_get_idx(arr, i)));
 	json_object_put(o);
 }

@@ -46,6 +46,11 @@
 #                        Take "before" with no guests, and remove them
 #                        (net_guest_del) before "after".
 #   net_field LINE KEY   the value of KEY= in a LEASE line
+#   net_http NAME URL [S] fetch URL from namespace NAME (timeout S seconds,
+#                        default 5) and print the body; exit 0 on success,
+#                        1 when unreachable.  Use it, not busybox wget, for
+#                        checks that expect failure: Debian's static busybox
+#                        wget dies with SIGSEGV when it cannot connect.
 #   net_in NAME CMD...   run CMD in namespace NAME
 
 NET_INET=""
@@ -158,4 +163,15 @@ net_snapshot() {
 
 net_field() {
 	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
+}
+
+net_http() {
+	net_in "$1" /usr/bin/python3 -c '
+import sys, urllib.request
+try:
+    body = urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2]))
+    print(body.read().decode().strip())
+except Exception as e:
+    print("unreachable:", e, file=sys.stderr)
+    sys.exit(1)' "$2" "${3:-5}"
 }

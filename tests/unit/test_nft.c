@@ -510,6 +510,36 @@ static void test_foreign_drops_native(void **state)
 					     0, d, 4), -EINVAL);
 }
 
+/* The warning people see: the fix one command a line, indented. */
+static void test_drop_describe(void **state)
+{
+	struct nft_drop d = {
+		.family = "ip", .table = "filter", .chain = "FORWARD",
+		.hook = "forward", .policy = 1,
+		.fix = "iptables -I FORWARD -i br0 -j ACCEPT\n"
+		       "iptables -I FORWARD -o br0 -j ACCEPT\n",
+	};
+	char *msg;
+
+	(void)state;
+	msg = nft_drop_describe(&d, "lab");
+	assert_non_null(msg);
+	assert_string_equal(msg,
+		"nftables chain ip filter FORWARD (hook forward) has policy "
+		"drop: traffic of network lab will be dropped there; to let "
+		"it through, run:\n"
+		"    iptables -I FORWARD -i br0 -j ACCEPT\n"
+		"    iptables -I FORWARD -o br0 -j ACCEPT");
+	free(msg);
+
+	d.policy = 0;
+	d.legacy = 1;
+	msg = nft_drop_describe(&d, "lab");
+	assert_non_null(strstr(msg, "iptables-legacy chain ip filter FORWARD "
+				    "(hook forward) ends in a drop"));
+	free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_counts_json),
 		cmocka_unit_test(test_foreign_drops_iptables),
 		cmocka_unit_test(test_foreign_drops_native),
+		cmocka_unit_test(test_drop_describe),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
