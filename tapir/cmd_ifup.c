@@ -77,15 +77,9 @@ int cmd_ifup(struct tapir *t, int argc, char **argv)
 					 "'%.32s': %s", ifname, why);
 
 	conf_init(&conf);
-	if (conf_load(&conf, t->config)) {
-		log_err("%s", conf.err);
+	n = tapir_net_conf(t, &conf, net);
+	if (!n)
 		goto out;
-	}
-	n = conf_net(&conf, net);
-	if (!n) {
-		log_err("no network named '%s' in %s", net, t->config);
-		goto out;
-	}
 	rc = nl_open(&nl);
 	if (rc) {
 		log_err("netlink: %s", strerror(-rc));

@@ -175,15 +175,9 @@ int cmd_qemu_args(struct tapir *t, int argc, char **argv)
 					 "spaces or commas)");
 
 	conf_init(&conf);
-	if (conf_load(&conf, t->config)) {
-		log_err("%s", conf.err);
+	n = tapir_net_conf(t, &conf, net);
+	if (!n)
 		goto out;
-	}
-	n = conf_net(&conf, net);
-	if (!n) {
-		log_err("no network named '%s' in %s", net, t->config);
-		goto out;
-	}
 	if (vm && strcmp(net, "default"))
 		snprintf(key, sizeof(key), "%s@%s", vm, net);
 	else if (vm)

@@ -52,16 +52,10 @@
 static int net_check_name(struct tapir *t, const char *name)
 {
 	struct conf conf;
-	int ret = 0;
+	int ret;
 
 	conf_init(&conf);
-	if (conf_load(&conf, t->config)) {
-		log_err("%s", conf.err);
-		ret = EXIT_FAIL;
-	} else if (!conf_net(&conf, name)) {
-		log_err("no network named '%s' in %s", name, t->config);
-		ret = EXIT_FAIL;
-	}
+	ret = tapir_net_conf(t, &conf, name) ? 0 : EXIT_FAIL;
 	conf_free(&conf);
 	return ret;
 }

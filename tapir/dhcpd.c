@@ -145,14 +145,8 @@ static void dhcpd_read(struct netd *nd, struct netd_ev *ev, uint32_t events)
 
 	(void)events;
 	for (;;) {
-		memset(msg, 0, sizeof(msg));
-		for (i = 0; i < DHCPD_BATCH; i++) {
-			iov[i].iov_base = buf[i];
-			iov[i].iov_len = sizeof(buf[i]);
-			msg[i].msg_hdr.msg_iov = &iov[i];
-			msg[i].msg_hdr.msg_iovlen = 1;
-		}
-		n = recvmmsg(ev->fd, msg, DHCPD_BATCH, MSG_DONTWAIT, NULL);
+		n = netd_recv(ev->fd, buf, sizeof(buf[0]), NULL, msg, iov,
+			      DHCPD_BATCH);
 		if (n <= 0)
 			return;
 		for (i = 0; i < n; i++) {

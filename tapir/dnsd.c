@@ -479,16 +479,8 @@ static void dnsd_udp_read(struct netd *nd, struct netd_ev *ev,
 	(void)nd;
 	(void)events;
 	for (;;) {
-		memset(msg, 0, sizeof(msg));
-		for (i = 0; i < DNSD_BATCH; i++) {
-			iov[i].iov_base = buf[i];
-			iov[i].iov_len = sizeof(buf[i]);
-			msg[i].msg_hdr.msg_iov = &iov[i];
-			msg[i].msg_hdr.msg_iovlen = 1;
-			msg[i].msg_hdr.msg_name = &from[i];
-			msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
-		}
-		n = recvmmsg(ev->fd, msg, DNSD_BATCH, MSG_DONTWAIT, NULL);
+		n = netd_recv(ev->fd, buf, sizeof(buf[0]), from, msg, iov,
+			      DNSD_BATCH);
 		if (n <= 0)
 			return;
 		for (i = 0; i < n; i++)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "conf.h"
 #include "config.h"
 #include "log.h"
 #include "tapir.h"
@@ -90,6 +91,30 @@ int tapir_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'tapir %s%s--help'.\n", cmd ? cmd : "",
 		cmd ? " " : "");
 	return EXIT_USAGE;
+}
+
+/**
+ * tapir_net_conf() - load the configuration and find a network in it
+ * @t:		global options
+ * @conf:	initialised with conf_init(); loaded here, freed by the caller
+ * @name:	network name
+ *
+ * Return: the network, or NULL after saying why (bad file, no such
+ *	   network)
+ */
+const struct conf_net *tapir_net_conf(struct tapir *t, struct conf *conf,
+				      const char *name)
+{
+	const struct conf_net *n;
+
+	if (conf_load(conf, t->config)) {
+		log_err("%s", conf->err);
+		return NULL;
+	}
+	n = conf_net(conf, name);
+	if (!n)
+		log_err("no network named '%s' in %s", name, t->config);
+	return n;
 }
 
 /**

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
@@ -173,4 +174,41 @@ void netd_fini(struct netd *nd)
 	if (nd->epfd >= 0)
 		close(nd->epfd);
 	nd->sig.fd = nd->timer.fd = nd->epfd = -1;
+}
+
+/**
+ * netd_recv() - read a batch of datagrams with recvmmsg()
+ * @fd:		socket
+ * @bufs:	@n buffers of @bufsize bytes each, one after the other
+ * @bufsize:	size of each buffer
+ * @from:	@n source addresses to fill, or NULL
+ * @msg:	@n message headers, filled here; msg[i].msg_len is the length
+ *		of datagram i, msg[i].msg_hdr.msg_namelen its address's
+ * @iov:	@n I/O vectors, filled here
+ * @n:		most datagrams to read
+ *
+ * Return: datagrams read (0 when none is waiting), or -errno
+ */
+int netd_recv(int fd, void *bufs, size_t bufsize,
+	      struct sockaddr_storage *from, struct mmsghdr *msg,
+	      struct iovec *iov, unsigned int n)
+{
+	unsigned int i;
+	int got;
+
+	memset(msg, 0, n * sizeof(*msg));
+	for (i = 0; i < n; i++) {
+		iov[i].iov_base = (uint8_t *)bufs + i * bufsize;
+		iov[i].iov_len = bufsize;
+		msg[i].msg_hdr.msg_iov = &iov[i];
+		msg[i].msg_hdr.msg_iovlen = 1;
+		if (from) {
+			msg[i].msg_hdr.msg_name = &from[i];
+			msg[i].msg_hdr.msg_namelen = sizeof(from[i]);
+		}
+	}
+	got = recvmmsg(fd, msg, n, MSG_DONTWAIT, NULL);
+	if (got < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	return got;
 }

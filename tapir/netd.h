@@ -2,8 +2,10 @@
 #ifndef TAPIR_NETD_H
 #define TAPIR_NETD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/socket.h>
 
 struct netd;
 
@@ -44,5 +46,8 @@ int netd_add(struct netd *nd, struct netd_ev *ev, uint32_t events);
 void netd_del(struct netd *nd, struct netd_ev *ev);
 int netd_loop(struct netd *nd);
 void netd_fini(struct netd *nd);
+int netd_recv(int fd, void *bufs, size_t bufsize,
+	      struct sockaddr_storage *from, struct mmsghdr *msg,
+	      struct iovec *iov, unsigned int n);
 
 #endif /* TAPIR_NETD_H */

@@ -29,6 +29,10 @@ int cmd_net(struct tapir *t, int argc, char **argv);
 int cmd_qemu_args(struct tapir *t, int argc, char **argv);
 int cmd_tap(struct tapir *t, int argc, char **argv);
 
+struct conf;
+struct conf_net;
+const struct conf_net *tapir_net_conf(struct tapir *t, struct conf *conf,
+				      const char *name);
 int tapir_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
