@@ -42,6 +42,11 @@ int cmd_config(struct tapir *t, int argc, char **argv)
 	struct conf conf;
 	size_t i;
 
+	if (argc >= 2 && (!strcmp(argv[1], "--help") ||
+			  !strcmp(argv[1], "-h"))) {
+		printf("Usage: tapir config check [-v]\n");
+		return EXIT_OK;
+	}
 	if (argc < 2 || strcmp(argv[1], "check"))
 		return tapir_usage_error("config", "expected 'config check'");
 	argc--;

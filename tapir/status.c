@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "conf.h"
@@ -226,7 +227,8 @@ static struct json_object *status_build(struct tapir *t,
 		lease_db_read(path, status_lease, &sl);
 		json_object_object_add(o, "leases", sl.arr);
 	}
-	if (full && pid && !nft_open(&nft)) {
+	/* nftables answers root only, and complains loudly to others */
+	if (full && pid && geteuid() == 0 && !nft_open(&nft)) {
 		if (bridge)
 			status_drops(&nft, o, name, bridge);
 		if (!nft_count(&nft, name, &counts)) {

@@ -39,7 +39,7 @@ t_check "systemd unit installed" test -s "$unit"
 t_match "unit runs tapir net run" "^ExecStart=$prefix/bin/tapir net run %i\$" \
 	"$(cat "$unit")"
 t_match "unit is Type=notify" "^Type=notify\$" "$(cat "$unit")"
-for m in man5/tapir.conf.5 man5/tapir-leases.5; do
+for m in man1/tapir.1 man5/tapir.conf.5 man5/tapir-leases.5; do
 	t_check "man page $m installed" test -s "$D$prefix/share/man/$m"
 done
 
