@@ -273,8 +273,10 @@ int plan_make(const struct conf *c, const char *name, struct nl *nl,
 			return rc;
 		}
 		if (up.master) {
-			snprintf(err, len, "uplink %s is already a port of "
-				 "another bridge", n->uplink);
+			snprintf(err, len, "uplink %s (%s) is already a port "
+				 "of another bridge", n->uplink,
+				 conf_loc_fmt(conf_net_loc(n, CONF_K_UPLINK),
+					      where, sizeof(where)));
 			return -EBUSY;
 		}
 		if (!n->at[CONF_K_MTU].line)	/* no "mtu": the uplink's */

@@ -99,13 +99,16 @@ static int setup_bridge(const struct plan *p, struct state *st,
 {
 	const char *name = p->net.bridge;
 	struct json_object *rec;
+	char where[256];
 	int rc;
 
 	rc = nl_link_get(nl, name, br);
 	if (!rc) {
-		snprintf(err, len, "an interface named %s exists already; "
-			 "tapir creates its bridge itself: set another "
-			 "'bridge' for network %s", name, p->net.name);
+		snprintf(err, len, "bridge %s (%s): an interface of that name "
+			 "exists already; tapir creates its bridge itself: set "
+			 "another 'bridge' for network %s", name,
+			 conf_loc_fmt(conf_net_loc(&p->net, CONF_K_BRIDGE),
+				      where, sizeof(where)), p->net.name);
 		return -EEXIST;
 	}
 	rec = undo_link_del(name, "bridge");

@@ -206,7 +206,11 @@ struct json_object *state_info(struct state *st)
  * @pid:	process
  * @start:	set to field 22 of /proc/PID/stat (clock ticks since boot)
  *
- * Return: 0, or -ESRCH if there is no such process
+ * A process that has exited but is not yet reaped (a zombie: state Z or X,
+ * field 3) counts as gone: after kill -9 an orphaned service stays a zombie
+ * until init reaps it, and it will never serve again.
+ *
+ * Return: 0, or -ESRCH if there is no such process, or it has exited
  */
 int state_proc_start(pid_t pid, unsigned long long *start)
 {
@@ -225,7 +229,7 @@ int state_proc_start(pid_t pid, unsigned long long *start)
 	buf[n] = '\0';
 	/* the command name (field 2) may hold spaces: skip to its end */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return -ESRCH;
 	for (i = 2; i < 22 && p; i++)
 		p = strchr(p + 1, ' ');
