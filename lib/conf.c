@@ -501,11 +501,15 @@ static int conf_parse_mtu(struct conf_parse *p, struct conf_net *n,
 	unsigned long v = 0;
 	size_t i;
 
+	if (!strcmp(val, "auto")) {	/* the uplink's, or 1500 */
+		n->mtu = CONF_MTU_AUTO;
+		return 0;
+	}
 	for (i = 0; val[i] >= '0' && val[i] <= '9' && v <= CONF_MTU_MAX; i++)
 		v = v * 10 + (unsigned long)(val[i] - '0');
 	if (i == 0 || val[i] || v < CONF_MTU_MIN || v > CONF_MTU_MAX)
 		return conf_fail(p, -EINVAL, p->line, "bad mtu '%s': expected "
-				 "a number from %d to %d",
+				 "a number from %d to %d, or auto",
 				 conf_quote(val, q, sizeof(q)), CONF_MTU_MIN,
 				 CONF_MTU_MAX);
 	n->mtu = (unsigned int)v;
@@ -798,6 +802,10 @@ static int conf_finish_bridge_mode(struct conf_parse *p, struct conf_net *n)
 	const char *what = NULL;
 	size_t i;
 
+	/* a public bridge carries the uplink's traffic: its MTU by default */
+	if (!n->at[CONF_K_MTU].line)
+		n->mtu = CONF_MTU_AUTO;
+
 	for (i = 0; i < sizeof(l3) / sizeof(l3[0]); i++) {
 		enum conf_key k = l3[i];
 
@@ -928,6 +936,9 @@ static int conf_finish_l3_mode(struct conf_parse *p, struct conf_net *n)
 {
 	unsigned int rline = n->at[CONF_K_DHCP_RANGE].line;
 	int range_given = rline && n->range_first;
+
+	if (n->mtu == CONF_MTU_AUTO)	/* no uplink to take it from */
+		n->mtu = CONF_MTU_DEFAULT;
 
 	if (n->uplink[0])
 		return conf_fail(p, -EINVAL, n->at[CONF_K_UPLINK].line,
@@ -1551,7 +1562,10 @@ static void conf_print_net(FILE *f, const struct conf_net *n)
 	conf_print_key(f, n, CONF_K_DNS, n->dns ? "on" : "off");
 	if (n->mode != CONF_BRIDGE)
 		conf_print_key(f, n, CONF_K_DOMAIN, n->domain);
-	snprintf(v, sizeof(v), "%u", n->mtu);
+	if (n->mtu == CONF_MTU_AUTO)
+		snprintf(v, sizeof(v), "auto");
+	else
+		snprintf(v, sizeof(v), "%u", n->mtu);
 	conf_print_key(f, n, CONF_K_MTU, v);
 	for (i = 0; i < n->nhosts; i++) {
 		const struct conf_host *h = &n->host[i];

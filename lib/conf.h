@@ -20,6 +20,8 @@
 #define CONF_MTU_MIN		68
 #define CONF_MTU_MAX		65521
 #define CONF_MTU_DEFAULT	1500
+/* "mtu = auto": the uplink's in bridge mode (its default), else 1500 */
+#define CONF_MTU_AUTO		0
 
 /* The built-in network, and its bridge. */
 #define CONF_DEFAULT_NET	"default"
@@ -95,7 +97,7 @@ struct conf_host {
  * @dhcp:	DHCP server on the bridge (always 0 in bridge mode)
  * @dns:	DNS forwarder on the bridge (always 0 in bridge mode)
  * @domain:	lowercase domain of the guests, "" in bridge mode
- * @mtu:	bridge MTU
+ * @mtu:	bridge MTU; CONF_MTU_AUTO in bridge mode for the uplink's
  * @host:	dhcp-host entries, in file order
  * @nhosts:	number of entries in @host
  * @loc:	the section header; line 0 for the built-in network

@@ -17,7 +17,8 @@
  * (the network is up).
  *
  * ifup attaches the tap like every tapir port (lib/port.c).  ifdown takes
- * it out of the bridge; a tap that QEMU already removed is not an error.
+ * it out of the network's bridge, and leaves alone a tap that is gone
+ * already (QEMU removed it) or is a port of some other bridge.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -87,6 +88,16 @@ int cmd_ifup(struct tapir *t, int argc, char **argv)
 	}
 
 	if (!up) {
+		struct nl_link link;
+
+		/* gone already (QEMU closed it), or on another bridge: its
+		 * business is not this network's, so leave it */
+		if (nl_link_get(&nl, ifname, &link) ||
+		    port_bridge_get(&nl, n->bridge, &br) ||
+		    link.master != br.ifindex) {
+			ret = EXIT_OK;
+			goto out;
+		}
 		rc = nl_link_set_master(&nl, ifname, 0);
 		if (rc && rc != -ENODEV) {
 			log_err("cannot take %s out of %s: %s", ifname,

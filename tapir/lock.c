@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dir.h"
 #include "lock.h"
 
 /**
@@ -34,18 +35,18 @@
 int lock_take(const char *rundir)
 {
 	char path[4096];
-	int fd;
+	int fd, rc;
 
-	if (mkdir(rundir, 0755) && errno != EEXIST)
-		return -errno;
+	rc = dir_make(rundir);
+	if (rc)
+		return rc;
 	snprintf(path, sizeof(path), "%s/lock", rundir);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	while (flock(fd, LOCK_EX)) {
 		if (errno != EINTR) {
-			int rc = -errno;
-
+			rc = -errno;
 			close(fd);
 			return rc;
 		}

@@ -12,7 +12,8 @@
  *   default route aside) and no other configured network.  The choice is
  *   remembered in STATEDIR/NAME.subnet and preferred next time while it is
  *   still free, so a network keeps its subnet - and guests their leases -
- *   across restarts and reboots;
+ *   across restarts and reboots; other automatic networks do not take it
+ *   while it is down;
  * - a given address is refused when another interface has an address in
  *   the same subnet, where libvirt says "network is already in use";
  * - in bridge mode the uplink must exist, must not be another bridge's
@@ -29,6 +30,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
+#include "dir.h"
 #include "log.h"
 #include "nl_addr.h"
 #include "nl_route.h"
@@ -126,7 +128,7 @@ static void plan_remember(const char *statedir, const char *path,
 	char buf[INET_PREFIX_STRLEN];
 	FILE *f;
 
-	if (mkdir(statedir, 0755) && errno != EEXIST)
+	if (dir_make(statedir))
 		return;
 	f = fopen(path, "we");
 	if (!f)
@@ -196,10 +198,19 @@ static int plan_address(const struct conf *c, struct plan *p, struct nl *nl,
 	for (i = 0; i < c->nnets; i++) {
 		const struct conf_net *o = &c->net[i];
 
-		if (strcmp(o->name, n->name) &&
-		    (o->addr_state == CONF_ADDR_SET ||
-		     o->addr_state == CONF_ADDR_PICKED))
+		if (!strcmp(o->name, n->name))
+			continue;
+		if (o->addr_state == CONF_ADDR_SET ||
+		    o->addr_state == CONF_ADDR_PICKED) {
 			taken[ntaken++] = o->addr;
+		} else if (o->addr_state == CONF_ADDR_AUTO) {
+			/* another automatic network keeps its subnet too,
+			 * even while it is down */
+			snprintf(path, sizeof(path), "%s/%s.subnet",
+				 statedir, o->name);
+			if (!plan_remembered(path, &old))
+				taken[ntaken++] = old;
+		}
 	}
 
 	snprintf(path, sizeof(path), "%s/%s.subnet", statedir, n->name);
@@ -279,7 +290,7 @@ int plan_make(const struct conf *c, const char *name, struct nl *nl,
 					      where, sizeof(where)));
 			return -EBUSY;
 		}
-		if (!n->at[CONF_K_MTU].line)	/* no "mtu": the uplink's */
+		if (n->mtu == CONF_MTU_AUTO)	/* the uplink's */
 			p->mtu = up.mtu;
 		return 0;
 	}

@@ -23,6 +23,7 @@
  * can print them.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,15 @@ int service_run(struct tapir *t, const char *name, int notify_fd,
 	struct netd nd;
 	struct plan p;
 	int rc, ret = EXIT_FAIL, pid, up = 0, served = 0;
+	sigset_t sigs;
+
+	/* A stop request during setup is handled once the network is up
+	 * (netd.c reads these from a signalfd): never half-way through. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
 	dns = malloc(sizeof(*dns));
 	if (!dns)

@@ -5,7 +5,8 @@
  * Theory of operation
  *
  * nat, isolated and routed:
- *	1. create the bridge (STP off, forward delay 0) with its MTU;
+ *	1. create the bridge (STP off, forward delay 0) with its MTU and a
+ *	   fixed MAC address derived from the network's name;
  *	2. give it the host's address, and bring it up;
  *	3. nat and routed: turn on net.ipv4.ip_forward (never turned off
  *	   again: other software may rely on it);
@@ -131,6 +132,35 @@ static int setup_bridge(const struct plan *p, struct state *st,
 }
 
 /**
+ * setup_bridge_mac() - the MAC address of a network's bridge
+ * @name:	network name
+ * @mac:	filled in: 02:74:70 ("tp"), then the low 24 bits of the
+ *		FNV-1a hash of @name
+ *
+ * A bridge whose address was not set takes the lowest of its ports', so
+ * guests would see their gateway's MAC change as other guests come and
+ * go, and 00:00:00:00:00:00 once the last one leaves.  A fixed address,
+ * the same at every "up", keeps guests' ARP caches right across restarts.
+ * It is locally administered and unicast, and its prefix is not QEMU's
+ * 52:54:00, so it never equals a guest's.
+ */
+static void setup_bridge_mac(const char *name, uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++) {
+		h ^= (uint8_t)*name;
+		h *= 16777619u;
+	}
+	mac[0] = 0x02;
+	mac[1] = 0x74;
+	mac[2] = 0x70;
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+/**
  * setup_routed() - bring up a nat, isolated or routed network
  * @p:		plan
  * @st:		state
@@ -150,9 +180,11 @@ static int setup_routed(const struct plan *p, struct state *st,
 	struct nl_link br;
 	struct nl_addr a;
 	struct nft nft;
+	uint8_t mac[6];
 	int rc, ndrop, i;
 
-	rc = setup_bridge(p, st, nl, NULL, &br, err, len);
+	setup_bridge_mac(n->name, mac);
+	rc = setup_bridge(p, st, nl, mac, &br, err, len);
 	if (rc)
 		return rc;
 	nl_addr_make4(&a, (struct in_addr){ htonl(n->addr.addr) },

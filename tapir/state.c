@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dir.h"
 #include "state.h"
 
 /**
@@ -44,9 +45,12 @@
  */
 int state_init(struct state *st, const char *rundir, const char *net)
 {
+	int rc;
+
 	memset(st, 0, sizeof(*st));
-	if (mkdir(rundir, 0755) && errno != EEXIST)
-		return -errno;
+	rc = dir_make(rundir);
+	if (rc)
+		return rc;
 	if ((size_t)snprintf(st->path, sizeof(st->path), "%s/%s.json", rundir,
 			     net) >= sizeof(st->path))
 		return -ENAMETOOLONG;

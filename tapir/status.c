@@ -204,7 +204,9 @@ static struct json_object *status_build(struct tapir *t,
 	if (pid)
 		json_object_object_add(o, "pid", json_object_new_int(pid));
 
-	info = pid ? state_info(&st) : NULL;
+	/* what the service recorded, even if it died ("failed") */
+	info = st.root && json_object_array_length(state_undo(&st)) ?
+	       state_info(&st) : pid ? state_info(&st) : NULL;
 	if (info) {
 		json_object_object_foreach(info, key, val)
 			json_object_object_add(o, key, json_object_get(val));
@@ -278,6 +280,10 @@ static void status_print(struct json_object *o)
 	       status_str(o, "state", "?"));
 	if (json_object_object_get_ex(o, "pid", &v))
 		printf(" (pid %d)", json_object_get_int(v));
+	if (!strcmp(status_str(o, "state", ""), "failed"))
+		printf(" - its service ended without taking it down; "
+		       "'tapir net down %s' removes what is left",
+		       status_str(o, "name", "?"));
 	printf("\n");
 	printf("  %-9s %s\n", "mode", status_str(o, "mode", "-"));
 	printf("  %-9s %s", "bridge", status_str(o, "bridge", "-"));

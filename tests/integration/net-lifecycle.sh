@@ -293,7 +293,8 @@ IDX=$(ifindex tapir0)
 journal "[{\"op\":\"link-del\",\"name\":\"tapir0\",\"kind\":\"bridge\",\"ifindex\":$IDX},{\"op\":\"nft-del\",\"net\":\"default\"}]"
 tp net status
 t_eq "journal: status of a half-made network: exit 3, failed" \
-	"3 network default: failed" "$RC $(printf '%s' "$OUT" | head -n 1)"
+	"3 network default: failed - its service ended without taking it down; 'tapir net down default' removes what is left" \
+	"$RC $(printf '%s' "$OUT" | head -n 1)"
 tp net up
 t_eq "journal: up recovers" 0 "$RC"
 t_check "journal: up replaced the half-made bridge" test \
@@ -700,6 +701,53 @@ t_eq "check, no file: only the built-in network" \
 t_check "check: created no run directory" test ! -e "$NET_DIR/ck-run"
 t_check "check: created no state directory" test ! -e "$NET_DIR/ck-state"
 t_eq "check: nothing changed" "$BEFORE" "$(net_snapshot)"
+
+# --- the bridge's MAC, automatic subnets kept, directories, ifdown ------------------
+# A network's bridge has a fixed MAC (02:74:70 + a hash of its name): it
+# does not follow the ports, and is the same at every up.
+printf '[network a]\n[network b]\n' | net_conf
+tp net up a
+brmac() { ip -n "$NET_HOST" -br link show "$1" | awk '{print $3}'; }
+M1=$(brmac tp-a)
+t_match "bridge MAC: fixed, locally administered, 02:74:70" \
+	'^02:74:70(:[0-9a-f]{2}){3}$' "$M1"
+G7=$(t_uniq gm)
+guest "$G7" 52:54:00:00:00:01 tp-a
+t_eq "bridge MAC: not taken from a port with a lower MAC" "$M1" "$(brmac tp-a)"
+net_guest_del "$G7"
+t_eq "bridge MAC: kept when the last port leaves" "$M1" "$(brmac tp-a)"
+SUB_A=$(jq_state a 'd["info"]["address"]')
+tp net down a
+tp net up b
+t_eq "bridge MAC: differs between networks" 1 \
+	"$([ "$(brmac tp-b)" != "$M1" ] && echo 1)"
+# b must not take a's remembered subnet while a is down
+SUB_B=$(jq_state b 'd["info"]["address"]')
+t_check "automatic subnets: b does not take a's while a is down" \
+	test -n "$SUB_B" -a "${SUB_A%.*}" != "${SUB_B%.*}"
+tp net up a
+t_eq "automatic subnets: a gets its own back" "$SUB_A" \
+	"$(jq_state a 'd["info"]["address"]')"
+t_eq "bridge MAC: the same after down and up" "$M1" "$(brmac tp-a)"
+# ifdown leaves alone a tap on another network's bridge
+net_in "$NET_HOST" "$TAPIR" tap add tm0 --bridge tp-b >/dev/null
+tp ifdown --network a tm0
+t_eq "ifdown of another network's port: exit 0" 0 "$RC"
+t_eq "ifdown of another network's port: left on tp-b" tp-b \
+	"$(ip -n "$NET_HOST" -o link show tm0 | sed -n 's/.* master \([^ ]*\).*/\1/p')"
+tp ifdown --network b tm0
+t_eq "ifdown of its own port: detached" "" \
+	"$(ip -n "$NET_HOST" -o link show tm0 | sed -n 's/.* master \([^ ]*\).*/\1/p')"
+net_in "$NET_HOST" "$TAPIR" tap del tm0 >/dev/null
+tp net down a
+tp net down b
+# run and state directories are made with their parents
+OUT=$(net_in "$NET_HOST" env TAPIR_CONFIG="$CONF" TAPIR_RUNDIR="$NET_DIR/deep/x/run" \
+	TAPIR_STATEDIR="$NET_DIR/deep/y/state" "$TAPIR" net up a 2>&1)
+t_eq "missing parent directories are created" 0 $?
+net_in "$NET_HOST" env TAPIR_CONFIG="$CONF" TAPIR_RUNDIR="$NET_DIR/deep/x/run" \
+	TAPIR_STATEDIR="$NET_DIR/deep/y/state" "$TAPIR" net down a >/dev/null 2>&1
+t_check "... and used" test -f "$NET_DIR/deep/y/state/a.subnet"
 
 # --- the end -------------------------------------------------------------------------
 t_eq "end: no service left" "0 0 0 0" \

@@ -118,7 +118,16 @@ t_check_fail() {
 }
 
 t_eq() {
-	if [ "$2" = "$3" ]; then t_pass; else t_failed "$1: want '$2', got '$3'"; fi
+	if [ "$2" = "$3" ]; then
+		t_pass
+	elif [ "$(printf '%s' "$2$3" | wc -l)" -gt 1 ]; then
+		# long texts (snapshots): show what differs, not both in full
+		t_failed "$1: want (-) and got (+) differ:"
+		diff -u <(printf '%s\n' "$2") <(printf '%s\n' "$3") |
+			tail -n +3 | sed 's/^/    | /'
+	else
+		t_failed "$1: want '$2', got '$3'"
+	fi
 }
 
 t_match() {

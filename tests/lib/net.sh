@@ -42,7 +42,9 @@
 #   net_conf             write $NET_DIR/tapir.conf from stdin
 #   net_snapshot         what "down" must restore: ip -d link, ip addr,
 #                        IPv4 and IPv6 routes (all tables), nft list ruleset of the
-#                        host namespace, with timers that tick masked.
+#                        host namespace, with timers that tick masked, and
+#                        veth peers' namespaces (ip prints a name or an
+#                        id, depending on other namespaces) too.
 #                        Take "before" with no guests, and remove them
 #                        (net_guest_del) before "after".
 #   net_field LINE KEY   the value of KEY= in a LEASE line
@@ -159,7 +161,7 @@ net_snapshot() {
 		ip -n "$NET_HOST" route show table all
 		ip -n "$NET_HOST" -6 route show table all
 		net_in "$NET_HOST" nft list ruleset
-	} | sed -E 's/(hello_timer|tcn_timer|topology_change_timer|gc_timer|forward_delay_timer|hold_timer|message_age_timer) +[0-9.]+/\1 X/g; s/valid_lft [0-9]+sec preferred_lft [0-9]+sec/valid_lft X preferred_lft X/; s/ tentative//'
+	} | sed -E 's/(hello_timer|tcn_timer|topology_change_timer|gc_timer|forward_delay_timer|hold_timer|message_age_timer) +[0-9.]+/\1 X/g; s/valid_lft [0-9]+sec preferred_lft [0-9]+sec/valid_lft X preferred_lft X/; s/ tentative//; s/link-netns(id)? [^ ]+/link-netns X/'
 }
 
 net_field() {

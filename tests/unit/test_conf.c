@@ -577,7 +577,7 @@ static void test_load_files(void **state)
 	assert_int_equal(conf_net(&c, "f")->at[CONF_K_MTU].line, 4);
 	spit(path, "[network f]\nmtu = 1\n");
 	expect_load(&c, path, -EINVAL, "%s:2: bad mtu '1': expected a number "
-		    "from 68 to 65521", path);
+		    "from 68 to 65521, or auto", path);
 	unlink(path);
 
 	/* an unreadable file is an error, not an empty configuration */
