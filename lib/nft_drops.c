@@ -8,9 +8,10 @@
  * Every base chain on a netfilter hook sees every packet, whatever table
  * it is in, and a drop anywhere is final: an accept in tapir's table cannot
  * undo a drop in Docker's (see nft.c).  So before a network goes up, and
- * in "tapir net status", the whole ruleset is listed as JSON and every
- * base chain of type filter, family ip or inet, in a table that is not
- * ours, is looked at on the hooks that matter for the network's mode:
+ * in "tapir net status", every table that is not tapir's own is listed
+ * as JSON (one "list table" each, so a hundred tapir networks cost
+ * nothing here), and every base chain of type filter, family ip or inet,
+ * is looked at on the hooks that matter for the network's mode:
  *
  * - forward, for nat and routed networks (guests' traffic to and from the
  *   outside), and for isolated and bridge networks when br_netfilter
@@ -54,11 +55,18 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 
 #include "nft.h"
 #include "sysctl.h"
+
+/* Longest table name or family looked at (nft allows 255 bytes) */
+#define NFT_DROPS_NAME_MAX	256
+/* What a table name may hold to be listed by name */
+#define NFT_DROPS_WORD \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
 
 /* How deep jumps and gotos are followed. */
 #define NFT_DROPS_DEPTH		8
@@ -637,25 +645,86 @@ static int nft_drops_legacy(const char *bridge, enum nft_mode mode, int brnf,
 int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 		      struct nft_drop *out, size_t max)
 {
+	struct json_object *root, *items, *t;
+	size_t i, ntab = 0, nitems, plen = strlen(NFT_TABLE_PREFIX);
+	char (*tabs)[2][NFT_DROPS_NAME_MAX] = NULL;
+	struct nft_drop scratch[1];
 	long brnf = 0;
 	const char *json;
-	int rc, legacy;
+	int rc, legacy, count = 0, whole = 0;
 
 	if (sysctl_read_int("net/bridge/bridge-nf-call-iptables", &brnf))
 		brnf = 0;
-	rc = nft_run(n, "list ruleset", 1, &json);
+	/* Every table but tapir's own, one listing each: with many tapir
+	 * networks up, "list ruleset" would mostly list ours (slowly, and
+	 * into a large JSON tree). */
+	rc = nft_run(n, "list tables", 1, &json);
 	if (rc)
 		return rc;
-	/* an empty ruleset lists as nothing at all in some versions */
-	rc = *json ? nft_drops_from_json(json, bridge, mode, brnf == 1, out,
-					 max)
-		   : 0;
-	if (rc < 0)
-		return rc;
+	root = *json ? nft_json_parse(json) : NULL;
+	items = root ? nft_json_items(root) : NULL;
+	nitems = items ? json_object_array_length(items) : 0;
+	if (nitems)
+		tabs = calloc(nitems, sizeof(*tabs));
+	for (i = 0; tabs && i < nitems; i++) {
+		const char *name, *family;
+
+		t = nft_json_item(items, i, "table");
+		name = nft_json_str(t, "name");
+		family = nft_json_str(t, "family");
+		if (!name || !family ||
+		    (!strcmp(family, "inet") &&
+		     !strncmp(name, NFT_TABLE_PREFIX, plen)))
+			continue;
+		/* nft takes a table name in a command only as a bare word */
+		if (strlen(name) >= NFT_DROPS_NAME_MAX ||
+		    strlen(family) >= NFT_DROPS_NAME_MAX ||
+		    strspn(name, NFT_DROPS_WORD) != strlen(name) ||
+		    strspn(family, NFT_DROPS_WORD) != strlen(family)) {
+			whole = 1;
+			continue;
+		}
+		strcpy(tabs[ntab][0], family);
+		strcpy(tabs[ntab][1], name);
+		ntab++;
+	}
+	json_object_put(root);
+	if (nitems && !tabs)
+		return -ENOMEM;
+
+	/* a name we cannot put in a command: list everything, as before */
+	if (whole) {
+		ntab = 1;
+		strcpy(tabs[0][0], "ruleset");
+	}
+	for (i = 0; i < ntab; i++) {
+		char cmd[2 * NFT_DROPS_NAME_MAX + 32];
+
+		if (whole)
+			snprintf(cmd, sizeof(cmd), "list ruleset");
+		else
+			snprintf(cmd, sizeof(cmd), "list table %s %s",
+				 tabs[i][0], tabs[i][1]);
+		rc = nft_run(n, cmd, 1, &json);
+		if (rc == -ENOENT)
+			continue;	/* removed meanwhile */
+		if (rc)
+			goto out;
+		rc = *json ? nft_drops_from_json(json, bridge, mode, brnf == 1,
+				(size_t)count < max ? out + count : scratch,
+				(size_t)count < max ? max - (size_t)count : 0)
+			   : 0;
+		if (rc < 0)
+			goto out;
+		count += rc;
+	}
 	legacy = nft_drops_legacy(bridge, mode, brnf == 1,
-				  (size_t)rc < max ? out + rc : NULL,
-				  (size_t)rc < max ? max - (size_t)rc : 0);
-	return rc + legacy;
+				  (size_t)count < max ? out + count : NULL,
+				  (size_t)count < max ? max - (size_t)count : 0);
+	rc = count + legacy;
+out:
+	free(tabs);
+	return rc;
 }
 
 /**
