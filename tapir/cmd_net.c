@@ -29,6 +29,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "conf.h"
@@ -184,14 +186,36 @@ out:
  * @start:	its start time, to tell it from a reuse of the pid
  * @ms:		how long to wait
  *
+ * A pidfd tells the moment the process exits (Linux 5.3 and later); its
+ * parent may reap it later, which does not matter here.  Without pidfds,
+ * /proc is polled every 2 ms until the process is gone.
+ *
  * Return: 1 if it is gone, 0 if it still runs
  */
 static int net_wait_gone(pid_t pid, unsigned long long start, int ms)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = { 0, 2 * 1000 * 1000 };
 	unsigned long long now;
+	int fd, r;
 
-	for (; ms > 0; ms -= 20) {
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0 && errno == ESRCH)
+		return 1;
+	if (fd >= 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		/* the pid may have been reused before the pidfd was open */
+		if (state_proc_start(pid, &now) || now != start) {
+			close(fd);
+			return 1;
+		}
+		do
+			r = poll(&p, 1, ms);
+		while (r < 0 && errno == EINTR);
+		close(fd);
+		return r > 0;
+	}
+	for (; ms > 0; ms -= 2) {
 		if (state_proc_start(pid, &now) || now != start)
 			return 1;
 		nanosleep(&ts, NULL);
