@@ -43,15 +43,17 @@
  * Every ACK is recorded in the journal before dhcp_handle() returns.
  *
  * Replies carry 53, 54, and for leases 51, 58 (T1 = lease/2) and 59 (T2 =
- * 7/8 lease); then the client identifier echo; then 1, 3, 6, 15, 26 and
- * 119 as configured - those in the parameter request list (55) first,
- * the others after them if room is left ("loosely" honoured: RFC 2131
- * allows extra options); then 12 (the static host's configured name, else
- * the configured name, else the client's own, echoed); and the relay
- * agent information (82) last, as RFC 3046 asks.  A reply fits in the
- * client's maximum message size (57, at least 576 minus IP and UDP
- * headers); options that do not fit are left out.  Replies are padded to
- * 300 bytes, the BOOTP minimum some relays and clients expect.
+ * 7/8 lease); then the client identifier echo; then 1, 3, 6, 15, 26,
+ * 119, 67 and 66 as configured - those in the parameter request list
+ * (55) first, the others after them if room is left ("loosely" honoured:
+ * RFC 2131 allows extra options); then 12 (the static host's configured
+ * name, else the configured name, else the client's own, echoed); and the
+ * relay agent information (82) last, as RFC 3046 asks.  Offers and acks
+ * of a lease also carry the network boot settings in siaddr and 'file'.
+ * A reply fits in the client's maximum message size (57, at least 576
+ * minus IP and UDP headers); options that do not fit are left out.
+ * Replies are padded to 300 bytes, the BOOTP minimum some relays and
+ * clients expect.
  *
  * Destination (RFC 2131 4.1): to the relay at giaddr:67 if giaddr is set
  * (a NAK then has the broadcast flag set); else a NAK is broadcast; else
@@ -98,6 +100,8 @@
 #define DHCP_OPT_T2		59
 #define DHCP_OPT_CLIENT_ID	61
 #define DHCP_OPT_RELAY		82
+#define DHCP_OPT_TFTP_SERVER	66
+#define DHCP_OPT_BOOTFILE	67
 #define DHCP_OPT_SEARCH		119
 #define DHCP_OPT_END		255
 
@@ -302,6 +306,49 @@ static int dhcp_add_opt(struct dhcp *d, struct pkt_wr *w, uint8_t code,
 }
 
 /**
+ * dhcp_init_boot() - encode the network boot settings
+ * @d:		server being filled
+ * @w:		cursor over d->opt
+ * @cfg:	configuration
+ *
+ * The boot file goes in the 'file' field when it fits (127 characters and
+ * a NUL), which is where PXE firmware and iPXE look first, and as option
+ * 67 too, for clients that read options only; the TFTP server name goes
+ * in option 66.  Both are plain strings of printable characters.
+ *
+ * Return: 0, or -EINVAL (with an error logged)
+ */
+static int dhcp_init_boot(struct dhcp *d, struct pkt_wr *w,
+			  const struct dhcp_cfg *cfg)
+{
+	const char *s[2] = { cfg->bootfile, cfg->tftp_server };
+	const uint8_t code[2] = { DHCP_OPT_BOOTFILE, DHCP_OPT_TFTP_SERVER };
+	size_t len, i;
+	int k, rc = -EINVAL;
+
+	for (k = 0; k < 2; k++) {
+		if (!s[k] || !s[k][0])
+			continue;
+		len = strlen(s[k]);
+		for (i = 0; i < len; i++)
+			if ((unsigned char)s[k][i] < 0x20 ||
+			    (unsigned char)s[k][i] > 0x7e)
+				break;
+		if (i < len || len > 255 ||
+		    dhcp_add_opt(d, w, code[k], s[k], len)) {
+			log_err("dhcp: bad %s '%s'",
+				k ? "TFTP server name" : "boot file name", s[k]);
+			goto out;
+		}
+		if (k == 0 && len < sizeof(d->file))
+			memcpy(d->file, s[k], len);
+	}
+	rc = 0;
+out:
+	return rc;
+}
+
+/**
  * dhcp_init() - check a server's configuration and encode its options
  * @d:		server to fill
  * @cfg:	configuration
@@ -333,6 +380,7 @@ int dhcp_init(struct dhcp *d, const struct dhcp_cfg *cfg)
 	d->netmask = cfg->netmask;
 	d->lease_time = cfg->lease_time;
 	d->authoritative = cfg->authoritative;
+	d->next_server = cfg->next_server;
 
 	pkt_put_u32(buf, cfg->netmask);
 	if (dhcp_add_opt(d, &w, DHCP_OPT_MASK, buf, 4))
@@ -374,6 +422,8 @@ int dhcp_init(struct dhcp *d, const struct dhcp_cfg *cfg)
 		log_err("dhcp: bad host name '%s'", cfg->hostname);
 		goto out;
 	}
+	if (dhcp_init_boot(d, &w, cfg))
+		goto out;
 	rc = 0;
 out:
 	return rc;
@@ -676,12 +726,17 @@ static int dhcp_reply(const struct dhcp *d, const struct dhcp_req *r,
 		   DHCP_FLAG_BROADCAST : r->flags & DHCP_FLAG_BROADCAST);
 	pkt_wr_u32(&w, type == DHCPNAK ? 0 : r->ciaddr);
 	pkt_wr_u32(&w, yiaddr);
-	pkt_wr_u32(&w, 0);				/* siaddr */
+	pkt_wr_u32(&w, l ? d->next_server : 0);		/* siaddr */
 	pkt_wr_u32(&w, r->giaddr);
 	pkt_wr_bytes(&w, r->chaddr, 16);
 	q = pkt_wr_ptr(&w, 64 + 128);			/* sname, file */
-	if (q)
-		memset(q, 0, 64 + 128);
+	if (q) {
+		memset(q, 0, 64);
+		if (l)
+			memcpy(q + 64, d->file, 128);
+		else
+			memset(q + 64, 0, 128);
+	}
 	pkt_wr_u32(&w, DHCP_COOKIE);
 
 	/* room for option 82 and the end option is kept to the last */

@@ -49,6 +49,11 @@ enum dhcp_type {
  *		asks for a free address we have no record of (after the
  *		lease file was lost); otherwise stay silent for clients we
  *		have no record of (RFC 2131 4.3.2)
+ * @next_server: "next server" for network boot, sent as siaddr in
+ *		offers and acks; 0 for none
+ * @bootfile:	boot file name, sent in the 'file' field (if it fits its
+ *		127 characters) and as option 67; NULL or "" for none
+ * @tftp_server: TFTP server name (option 66), NULL or "" for none
  *
  * dhcp_init() copies and encodes everything; the strings need not live on.
  */
@@ -65,6 +70,9 @@ struct dhcp_cfg {
 	uint32_t lease_time;
 	uint16_t mtu;
 	int authoritative;
+	uint32_t next_server;
+	const char *bootfile;
+	const char *tftp_server;
 };
 
 /**
@@ -162,6 +170,8 @@ struct dhcp_opt {
  * @netmask:	subnet mask
  * @lease_time:	lease time
  * @authoritative: see struct dhcp_cfg
+ * @next_server: siaddr of offers and acks, see struct dhcp_cfg
+ * @file:	'file' field of offers and acks, NUL-padded
  * @opt:	encoded options
  * @opts:	the options in @opt, in the order they are sent
  * @nopts:	number of @opts
@@ -174,8 +184,10 @@ struct dhcp {
 	uint32_t netmask;
 	uint32_t lease_time;
 	int authoritative;
+	uint32_t next_server;
+	uint8_t file[128];
 	uint8_t opt[DHCP_OPT_BYTES];
-	struct dhcp_opt opts[12];
+	struct dhcp_opt opts[14];
 	unsigned int nopts;
 	uint64_t count[DHCP_WHY_MAX];
 	time_t warn_at;

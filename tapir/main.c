@@ -44,6 +44,8 @@ static const struct tapir_cmd tapir_cmds[] = {
 	{ "mac", cmd_mac, "mac [--vm NAME]         a MAC address for a guest" },
 	{ "net", cmd_net, "net up|down|run|status|list [NAME]  managed networks" },
 	{ "qemu-args", cmd_qemu_args, "qemu-args [--network N] [--vm V]  QEMU arguments" },
+	{ "user", cmd_user, "user [OPTS] --socket P | --dgram P | --netns NS | -- CMD  user-mode networking" },
+	{ "user-ctl", cmd_user, "user-ctl PATH add|del|list  forwards of a running tapir user" },
 };
 
 /**

@@ -27,6 +27,7 @@ int cmd_ifup(struct tapir *t, int argc, char **argv);
 int cmd_mac(struct tapir *t, int argc, char **argv);
 int cmd_net(struct tapir *t, int argc, char **argv);
 int cmd_qemu_args(struct tapir *t, int argc, char **argv);
+int cmd_user(struct tapir *t, int argc, char **argv);
 int cmd_tap(struct tapir *t, int argc, char **argv);
 
 struct conf;

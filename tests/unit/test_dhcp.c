@@ -1049,6 +1049,68 @@ static void test_user_mode(void **state)
 	assert_null(rep.opt[26]);
 }
 
+/* Network boot: siaddr, 'file' and options 66/67 in offers and acks. */
+static void test_boot_options(void **state)
+{
+	struct dhcp_cfg c = base_cfg();
+	struct lease_cfg l = base_lcfg();
+	uint8_t m[6], file[128] = "pxelinux.0";
+	char longname[201];
+	struct req q;
+	int n;
+
+	(void)state;
+	c.next_server = IP(10, 0, 0, 5);
+	c.bootfile = "pxelinux.0";
+	c.tftp_server = "boot.lab";
+	fx_open(&c, &l);
+	t_mac(m, 0x4242);
+	req_init(&q, DHCPDISCOVER, m);
+	req_end(&q);
+	n = dhcp_handle(&fx.d, fx.ls, fx.now, q.b, q.len, fx.out,
+			sizeof(fx.out), &fx.tx);
+	assert_true(n > 0);
+	assert_int_equal(get32(fx.out + 20), IP(10, 0, 0, 5));
+	assert_memory_equal(fx.out + 108, file, 128);
+	memset(fx.out + 108, 0, 128);
+	parse_reply(fx.out, (size_t)n, &rep);
+	assert_int_equal(msgtype(&rep), DHCPOFFER);
+	assert_int_equal(rep.optlen[67], 10);
+	assert_memory_equal(rep.opt[67], "pxelinux.0", 10);
+	assert_int_equal(rep.optlen[66], 8);
+	assert_memory_equal(rep.opt[66], "boot.lab", 8);
+
+	/* an INFORM ack carries no lease, so no boot fields */
+	req_init(&q, DHCPINFORM, m);
+	req_ciaddr(&q, IP(10, 0, 0, 77));
+	req_end(&q);
+	n = dhcp_handle(&fx.d, fx.ls, fx.now, q.b, q.len, fx.out,
+			sizeof(fx.out), &fx.tx);
+	assert_true(n > 0);
+	assert_int_equal(get32(fx.out + 20), 0);
+	parse_reply(fx.out, (size_t)n, &rep);
+
+	/* a name too long for 'file' is sent as option 67 only */
+	memset(longname, 'a', 200);
+	longname[200] = 0;
+	c.bootfile = longname;
+	fx_open(&c, &l);
+	req_init(&q, DHCPDISCOVER, m);
+	req_end(&q);
+	n = dhcp_handle(&fx.d, fx.ls, fx.now, q.b, q.len, fx.out,
+			sizeof(fx.out), &fx.tx);
+	assert_true(n > 0);
+	parse_reply(fx.out, (size_t)n, &rep);	/* checks 'file' is zero */
+	assert_int_equal(rep.optlen[67], 200);
+
+	/* control characters are refused */
+	c.bootfile = "bad\nname";
+	assert_int_equal(dhcp_init(&fx.d, &c), -EINVAL);
+	c.bootfile = NULL;
+	c.tftp_server = "bad\tname";
+	assert_int_equal(dhcp_init(&fx.d, &c), -EINVAL);
+}
+
 static void test_init_checks(void **state)
 {
 	static const char *const bad_search[] = { "ok.example", "bad..name" };
@@ -1177,6 +1239,7 @@ int main(void)
 		T(test_client_id_echo),
 		T(test_max_size_and_prl),
 		T(test_user_mode),
+		T(test_boot_options),
 		T(test_init_checks),
 		T(test_why_str),
 		T(test_journal_before_ack),

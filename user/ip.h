@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAPIR_USER_IP_H
+#define TAPIR_USER_IP_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "user.h"
+
+/* Most pieces an L4 payload may come in to ip_send(). */
+#define IP_IOV_MAX	8
+
+void ip_in(struct user_ctx *c, int v6, const uint8_t *pkt, size_t len);
+int ip_send(struct user_ctx *c, const struct in6_addr *src,
+	    const struct in6_addr *dst, uint8_t proto,
+	    const struct iovec *l4, int n, size_t l4len);
+int ip_send_frag(struct user_ctx *c, const struct in6_addr *src,
+		 const struct in6_addr *dst, uint8_t proto,
+		 const struct iovec *l4, int n, size_t l4len);
+uint16_t ip_l4_csum(const struct in6_addr *src, const struct in6_addr *dst,
+		    uint8_t proto, const struct iovec *iov, int n, size_t len);
+size_t ip_payload_max(const struct user_ctx *c, int v6);
+
+#endif /* TAPIR_USER_IP_H */

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sandbox.c - what tapir-user gives up once it is set up
+ *
+ * Theory of operation
+ *
+ * tapir-user runs as an ordinary user, with no capabilities and no setuid
+ * bit.  It is still exposed to whatever the guest sends, so once the
+ * transport, the forwards and the control socket are open it narrows
+ * what the process can do:
+ *
+ * 1. sandbox_close_fds(), first thing in main(): every fd from 3 up is
+ *    closed, so nothing inherited by accident stays reachable.
+ * 2. sandbox_apply(), after set-up:
+ *    - any capability still held (when started by root) is dropped;
+ *    - PR_SET_NO_NEW_PRIVS: no exec can gain privileges;
+ *    - a seccomp allow-list (libseccomp): the system calls the loop
+ *      needs - socket I/O, epoll, timers, memory, reading files for TFTP,
+ *      unlinking its own socket files at exit - and nothing else.  Any
+ *      other call fails with EPERM (the loop treats it as an I/O error)
+ *      rather than killing the process, so a library's rare path cannot
+ *      take the guest's network down; execve, ptrace, mount, namespace
+ *      and module calls are all outside the list.
+ *
+ * What it can still do is documented in tapir-user(1): open sockets and
+ * connect or bind them wherever the user could (that is its job), read
+ * files the user can read (the TFTP root), and remove files.
+ */
+#include <cap-ng.h>
+#include <errno.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sandbox.h"
+
+/* The system calls allowed after set-up */
+static const int sandbox_allow[] = {
+	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
+	SCMP_SYS(close), SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(bind),
+	SCMP_SYS(listen), SCMP_SYS(accept4), SCMP_SYS(accept),
+	SCMP_SYS(shutdown), SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+	SCMP_SYS(setsockopt), SCMP_SYS(getsockopt), SCMP_SYS(sendto),
+	SCMP_SYS(sendmsg), SCMP_SYS(sendmmsg), SCMP_SYS(recvfrom),
+	SCMP_SYS(recvmsg), SCMP_SYS(recvmmsg), SCMP_SYS(epoll_wait),
+	SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl), SCMP_SYS(ioctl),
+	SCMP_SYS(fcntl), SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
+	SCMP_SYS(time), SCMP_SYS(getrandom), SCMP_SYS(exit),
+	SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask), SCMP_SYS(wait4), SCMP_SYS(brk),
+	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(madvise), SCMP_SYS(futex), SCMP_SYS(openat),
+	SCMP_SYS(newfstatat), SCMP_SYS(fstat), SCMP_SYS(lseek),
+	SCMP_SYS(pread64), SCMP_SYS(unlink), SCMP_SYS(getpid),
+	SCMP_SYS(gettid), SCMP_SYS(tgkill), SCMP_SYS(restart_syscall),
+	SCMP_SYS(timerfd_settime), SCMP_SYS(pipe2), SCMP_SYS(dup),
+	SCMP_SYS(statx), SCMP_SYS(getdents64), SCMP_SYS(uname),
+	SCMP_SYS(sendfile), SCMP_SYS(openat2),
+};
+
+/**
+ * sandbox_close_fds() - close every file descriptor from 3 up
+ */
+void sandbox_close_fds(void)
+{
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
+}
+
+/**
+ * sandbox_apply() - drop capabilities, set no_new_privs, load seccomp
+ *
+ * Return: 0 or -errno
+ */
+int sandbox_apply(void)
+{
+	scmp_filter_ctx ctx;
+	unsigned int i;
+	int rc;
+
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE ||
+	    getuid() == 0) {
+		if (capng_apply(CAPNG_SELECT_BOTH))
+			log_warn("cannot drop capabilities");
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+
+	ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	if (!ctx)
+		return -ENOMEM;
+	for (i = 0; i < sizeof(sandbox_allow) / sizeof(sandbox_allow[0]); i++) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_allow[i], 0);
+		if (rc)
+			goto out;
+	}
+	rc = seccomp_load(ctx);
+out:
+	seccomp_release(ctx);
+	return rc;
+}

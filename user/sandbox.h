@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef TAPIR_USER_SANDBOX_H
+#define TAPIR_USER_SANDBOX_H
+
+void sandbox_close_fds(void);
+int sandbox_apply(void);
+
+#endif /* TAPIR_USER_SANDBOX_H */
