@@ -40,22 +40,33 @@
  * once instead of waiting for its RTO); the 100 ms timer checks too, in
  * case no wake-up comes.  ACKs are sent for every second segment, for PSH,
  * and at once for anything unusual; otherwise on the next timer tick.
+ * The host socket has TCP_NODELAY, but takes the guest's segments with
+ * MSG_MORE until one carries PSH or FIN: the guest's own stack marks the
+ * end of each write that way, so the host kernel sends full-sized
+ * segments (on loopback, 64 KiB) instead of one per guest segment, yet
+ * never holds back the end of a write (the timer flushes, too).
  *
  * Host -> guest.  iss is our initial sequence number, snd_una the oldest
  * byte the guest has not acknowledged, snd_nxt the next we will send,
  * snd_max the highest we ever sent.  The bytes between snd_una and
  * snd_max are not copied anywhere: they stay in the host socket's receive
- * queue, which starts exactly at snd_una.  We read them with
+ * queue, which starts at snd_head (snd_head <= snd_una: acknowledged
+ * bytes may wait there a little, see below).  We read them with
  * recv(MSG_PEEK), and SO_PEEK_OFF (TCP supports it since Linux 6.9) makes
  * the kernel remember how far we peeked, so each peek returns the bytes
- * from snd_nxt on: the peek offset is always snd_nxt - snd_una.  One peek
- * reads as much as the guest's window allows (into a static 256 KiB
+ * from snd_nxt on: the peek offset is always snd_nxt - snd_head.  One
+ * peek reads as much as the guest's window allows (into a static 256 KiB
  * buffer) and is cut into segments of the guest's MSS, each sent with
- * ip_send().  When the guest acknowledges n bytes, recv(MSG_TRUNC) drops
- * them from the kernel's queue (and the kernel moves the peek offset back
- * by n).  Without SO_PEEK_OFF (older kernels, or TAPIR_USER_TCP_NO_PEEK_OFF
- * set in the environment, for tests) each peek reads from snd_una again,
- * with the bytes already sent landing in a discard buffer.
+ * ip_send().  Acknowledged bytes are dropped from the kernel's queue with
+ * recv(MSG_TRUNC), which copies nothing and moves the peek offset back by
+ * as much; while the guest's window is what holds data back, that is
+ * done in batches of 64 KiB, and otherwise at once (bytes left in the
+ * queue close the window the host's peer sees, and nothing else would
+ * wake us to drop them).  Without SO_PEEK_OFF (older kernels, or
+ * TAPIR_USER_TCP_NO_PEEK_OFF set in the environment, for tests) each
+ * peek reads from snd_head again, the bytes already sent landing in a
+ * discard buffer, so acknowledged bytes are always dropped at once; EOF
+ * then only shows once everything sent is acknowledged.
  *
  * The guest's window (scaled by the factor it announced in its SYN) bounds
  * snd_nxt - snd_una.  While it is full we drop EPOLLIN: a socket with
@@ -70,8 +81,8 @@
  * Retransmission.  One RTO per flow, computed as in RFC 6298 from one
  * timed segment at a time (never a retransmitted one), starting at 1 s,
  * never under 200 ms, doubled on every expiry.  On expiry, or on three
- * duplicate ACKs, snd_nxt goes back to snd_una, the peek offset to 0, and
- * everything is sent again (go-back-N: the guest is on a virtual link, a
+ * duplicate ACKs, snd_nxt goes back to snd_una, the peek offset with it,
+ * and everything is sent again (go-back-N: the guest is on a virtual link, a
  * loss there is the transport being full, and it comes in bursts).
  * After eight unanswered retries the flow is reset on both sides.  A zero
  * window with nothing in flight is probed the way Linux does: an ACK with
@@ -169,6 +180,8 @@
 #define TCP_BUF_SIZE		(256 * 1024)
 #define TCP_DISCARD_SIZE	(64 * 1024)
 #define TCP_DISCARD_IOV		256
+/* Acknowledged bytes left in a socket's receive queue before dropping */
+#define TCP_DROP_BATCH		(64 * 1024)
 
 #define TCP_NONE		UINT32_MAX
 /* Largest table: indices stay far below TCP_NONE */
@@ -197,6 +210,7 @@ enum tcp_flow_state {
 #define F_DROPPED	0x0400	/* guest data dropped, not yet recovered */
 #define F_ACK_PENDING	0x0800	/* a delayed ACK is due */
 #define F_RTT		0x1000	/* a segment is being timed */
+#define F_CORKED	0x2000	/* guest data written with MSG_MORE */
 
 /**
  * struct tcp_flow - one connection
@@ -221,6 +235,8 @@ enum tcp_flow_state {
  * @snd_nxt:	next sequence number to send
  * @snd_max:	highest sequence number sent
  * @snd_fin:	sequence number of our FIN (with F_FIN_SENT)
+ * @snd_head:	sequence number of the first byte still in the socket's
+ *		receive queue (acknowledged bytes are dropped in batches)
  * @snd_wl1:	guest sequence number of the last window update
  * @snd_wl2:	acknowledgement number of the last window update
  * @g_wnd:	guest's window, bytes
@@ -245,7 +261,7 @@ struct tcp_flow {
 	uint16_t g_mss;
 	uint32_t events;
 	uint32_t hnext, prev, next;
-	uint32_t iss, snd_una, snd_nxt, snd_max, snd_fin;
+	uint32_t iss, snd_una, snd_nxt, snd_max, snd_fin, snd_head;
 	uint32_t snd_wl1, snd_wl2, g_wnd, g_wnd_max;
 	uint32_t rcv_nxt, rcv_wnd;
 	uint32_t sndbuf;
@@ -837,15 +853,20 @@ static int tcp_sock_error(const struct tcp_flow *f)
 }
 
 /**
- * tcp_set_peek() - set the socket's peek offset to snd_nxt - snd_una
+ * tcp_set_peek() - set the socket's peek offset to snd_nxt - snd_head
  * @f:		flow
  *
- * snd_nxt never points past our FIN here: the FIN is not in the socket's
- * queue, and is sent again after the data when peeking meets EOF.
+ * Our FIN is not in the socket's queue (it is sent again after the data
+ * when peeking meets EOF), so the offset stops before it.
  */
 static void tcp_set_peek(const struct tcp_flow *f)
 {
-	int off = (int)(f->snd_nxt - f->snd_una);
+	uint32_t end = f->snd_nxt;
+	int off;
+
+	if ((f->flags & F_FIN_SENT) && seq_gt(end, f->snd_fin))
+		end = f->snd_fin;
+	off = (int)(end - f->snd_head);
 
 	if (tcp.peek_off && f->fd >= 0 &&
 	    setsockopt(f->fd, SOL_SOCKET, SO_PEEK_OFF, &off, sizeof(off)))
@@ -853,12 +874,30 @@ static void tcp_set_peek(const struct tcp_flow *f)
 }
 
 /**
+ * tcp_uncork() - send what MSG_MORE held back in a flow's socket
+ * @f:		flow
+ *
+ * Setting TCP_NODELAY (again) pushes pending frames out.
+ */
+static void tcp_uncork(struct tcp_flow *f)
+{
+	int one = 1;
+
+	if (f->fd >= 0)
+		setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	f->flags &= (uint16_t)~F_CORKED;
+}
+
+/**
  * tcp_sock_setup() - options of a new host socket
  * @f:		flow, its fd set
  *
  * TCP_NODELAY: the guest's own stack already decided when to send (it
- * runs Nagle's algorithm itself), a second round of coalescing on the
- * host would only delay the tail of every write.  SO_PEEK_OFF 0 turns
+ * runs Nagle's algorithm itself), so the host socket follows the guest's
+ * PSH flags instead: guest data is written with MSG_MORE (the kernel
+ * keeps filling full-sized segments) until a segment with PSH or FIN
+ * ends a guest write, and that one goes out at once with all before it.
+ * The timer flushes what a guest left without PSH.  SO_PEEK_OFF 0 turns
  * peek offsets on: from now on peeking advances it.
  */
 static void tcp_sock_setup(struct tcp_flow *f)
@@ -908,7 +947,7 @@ static void tcp_epoll_update(struct user_ctx *c, struct tcp_flow *f)
  * @want:	most bytes to read into tcp_buf
  *
  * With SO_PEEK_OFF, the kernel starts at snd_nxt by itself.  Without, the
- * bytes from snd_una to snd_nxt are peeked again into the discard buffer.
+ * bytes from snd_head to snd_nxt are peeked again into the discard buffer.
  *
  * Return: bytes read into tcp_buf; 0 at EOF (or, without SO_PEEK_OFF,
  * when there is nothing new); -errno (-EAGAIN: nothing to read)
@@ -922,7 +961,7 @@ static ssize_t tcp_peek(struct tcp_flow *f, size_t want)
 	int cnt = 0;
 
 	if (!tcp.peek_off) {
-		skip = f->snd_nxt - f->snd_una;
+		skip = f->snd_nxt - f->snd_head;
 		if (skip > (size_t)TCP_DISCARD_IOV * TCP_DISCARD_SIZE)
 			return -EAGAIN;
 		for (left = skip; left; cnt++) {
@@ -1004,6 +1043,45 @@ static void tcp_send_fin(struct user_ctx *c, struct tcp_flow *f)
 }
 
 /**
+ * tcp_drop_acked() - drop acknowledged bytes from the socket's queue
+ * @c:		context
+ * @f:		flow
+ * @all:	drop all of them, not only a full batch
+ *
+ * recv(MSG_TRUNC) discards without copying, and moves the peek offset
+ * back by as much.  Batches of TCP_DROP_BATCH save a system call on most
+ * ACKs while the guest's window is what holds data back; but bytes held
+ * in the queue shrink the window the host's peer sees, so once the queue
+ * has nothing more to send they all go.  Without SO_PEEK_OFF every peek
+ * would read them again, so they go at once.
+ *
+ * Return: 0, or -1 if the flow was reset
+ */
+static int tcp_drop_acked(struct user_ctx *c, struct tcp_flow *f, int all)
+{
+	uint32_t end = f->snd_una, n;
+	ssize_t r;
+
+	if ((f->flags & F_FIN_SENT) && seq_gt(end, f->snd_fin))
+		end = f->snd_fin;
+	n = end - f->snd_head;
+	if (!n || f->fd < 0 || (!all && tcp.peek_off && n < TCP_DROP_BATCH))
+		return 0;
+	r = recv(f->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
+	if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+		tcp_reset(c, f);
+		return -1;
+	}
+	if (r < 0)
+		r = 0;
+	if ((uint32_t)r != n)
+		log_debug("tcp: flow %u: dropped %zd of %u bytes", tcp_idx(f),
+			  r, n);
+	f->snd_head += (uint32_t)r;
+	return 0;
+}
+
+/**
  * tcp_timer_arm() - start an established flow's timer if it needs one
  * @c:		context
  * @f:		flow
@@ -1042,7 +1120,6 @@ static void tcp_push(struct user_ctx *c, struct tcp_flow *f)
 	if ((f->flags & F_FIN_SENT) && seq_gt(f->snd_nxt, f->snd_fin))
 		goto out;			/* everything sent, FIN too */
 	f->flags &= (uint16_t)~(F_WND_LIMITED | F_TX_BLOCKED);
-	tcp_wnd_calc(c, f);
 	for (;;) {
 		inflight = f->snd_nxt - f->snd_una;
 		if (inflight >= f->g_wnd) {
@@ -1051,8 +1128,11 @@ static void tcp_push(struct user_ctx *c, struct tcp_flow *f)
 		}
 		want = tcp_min(f->g_wnd - inflight, TCP_BUF_SIZE);
 		n = tcp_peek(f, want);
-		if (n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR)
+		if (n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR) {
+			if (tcp_drop_acked(c, f, 1))
+				return;
 			break;
+		}
 		if (n < 0) {
 			tcp_reset(c, f);
 			return;
@@ -1257,7 +1337,7 @@ static void tcp_guest_wnd(struct tcp_flow *f, const struct tcp_seg *s)
 static void tcp_established(struct user_ctx *c, struct tcp_flow *f)
 {
 	f->state = FLOW_ESTABLISHED;
-	f->snd_una = f->iss + 1;
+	f->snd_una = f->snd_head = f->iss + 1;
 	if (seq_lt(f->snd_nxt, f->snd_una))
 		f->snd_nxt = f->snd_una;
 	if (!f->retries)
@@ -1274,32 +1354,24 @@ static void tcp_established(struct user_ctx *c, struct tcp_flow *f)
  * @f:		flow
  * @ack:	the acknowledgement, after snd_una, at most snd_max
  *
- * Drops the acknowledged bytes from the socket's receive queue.
- *
  * Return: 0, or -1 if the flow was reset
  */
 static int tcp_acked(struct user_ctx *c, struct tcp_flow *f, uint32_t ack)
 {
-	uint32_t n = ack - f->snd_una;
-	ssize_t r;
+	int jump = seq_lt(f->snd_nxt, ack);
 
-	if ((f->flags & F_FIN_SENT) && seq_gt(ack, f->snd_fin)) {
-		n--;
-		f->flags |= F_FIN_ACKED;
-	}
-	if (n && f->fd >= 0) {
-		r = recv(f->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
-		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			tcp_reset(c, f);
-			return -1;
-		}
-		if (r >= 0 && (uint32_t)r != n)
-			log_debug("tcp: flow %u: dropped %zd of %u bytes",
-				  tcp_idx(f), r, n);
-	}
 	f->snd_una = ack;
-	if (seq_lt(f->snd_nxt, ack))
+	if ((f->flags & F_FIN_SENT) && seq_gt(ack, f->snd_fin))
+		f->flags |= F_FIN_ACKED;
+	if (jump)	/* acknowledged beyond a rewind: skip ahead */
 		f->snd_nxt = ack;
+	/* batch only while tcp_push() follows, and will drop the rest
+	 * once the queue is empty: held bytes close the host's window */
+	if (tcp_drop_acked(c, f, !(f->flags & (F_WND_LIMITED | F_TX_BLOCKED)) ||
+			   (f->flags & F_FIN_ACKED)))
+		return -1;
+	if (jump)
+		tcp_set_peek(f);
 	if ((f->flags & F_RTT) && seq_ge(ack, f->rtt_seq)) {
 		f->flags &= (uint16_t)~F_RTT;
 		tcp_rtt_sample(f, (uint32_t)(c->now_ms - f->rtt_ts));
@@ -1390,7 +1462,13 @@ static void tcp_data_in(struct user_ctx *c, struct tcp_flow *f,
 	d += skip;
 	dlen -= skip;
 	if (dlen) {
-		n = send(f->fd, d, dlen, MSG_DONTWAIT | MSG_NOSIGNAL);
+		int more = !(s->flags & SEG_PSH) && !fin ? MSG_MORE : 0;
+
+		n = send(f->fd, d, dlen, MSG_DONTWAIT | MSG_NOSIGNAL | more);
+		if (more)
+			f->flags |= F_CORKED;
+		else
+			f->flags &= (uint16_t)~F_CORKED;
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != ENOBUFS && errno != EINTR) {
@@ -1434,6 +1512,8 @@ static void tcp_check_done(struct user_ctx *c, struct tcp_flow *f)
 	if (f->state != FLOW_ESTABLISHED ||
 	    (f->flags & (F_GUEST_FIN | F_FIN_ACKED)) !=
 	    (F_GUEST_FIN | F_FIN_ACKED))
+		return;
+	if (tcp_drop_acked(c, f, 1))
 		return;
 	close(f->fd);
 	f->fd = -1;
@@ -1938,6 +2018,8 @@ void tcp_timer(struct user_ctx *c)
 
 		next = f->next;
 		if (f->state == FLOW_ESTABLISHED) {
+			if (f->flags & F_CORKED)
+				tcp_uncork(f);
 			if (f->flags & (F_SNDBUF_FULL | F_WND_ZERO))
 				tcp_wnd_reopen(c, f);
 			if (f->flags & F_ACK_PENDING)

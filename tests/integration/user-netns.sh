@@ -80,7 +80,10 @@ t_eq "UDP round trip via 10.0.2.2" "echo:hello" "$udp"
 # hostfwd into the namespace
 guest_dir=$(t_tmpdir)
 echo "guest page" >"$guest_dir/index.html"
-g_in busybox httpd -f -p 8081 -h "$guest_dir" &
+# (not through g_in: "$!" must be httpd itself, and it must not hold
+# the test's output open)
+nsenter -t "$U_GPID" -n -- busybox httpd -f -p 8081 -h "$guest_dir" \
+	</dev/null >/dev/null 2>&1 &
 t_defer "kill $!"
 t_wait_for 5 g_in bash -c 'exec 3<>/dev/tcp/127.0.0.1/8081'
 t_eq "hostfwd from 127.0.0.1" "guest page" \

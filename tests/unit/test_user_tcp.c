@@ -1539,6 +1539,70 @@ static void test_synack_retransmit(void **state)
 	close(lfd);
 }
 
+/* Guest data without PSH reaches the host by the next timer tick at the
+ * latest; data with PSH at once. */
+static void test_push_flush(void **state)
+{
+	struct pollfd p;
+	struct gconn g;
+	uint16_t port;
+	int lfd, sfd;
+	char buf[64];
+
+	(void)state;
+	lfd = listen_on(0, &port);
+	g_init(&g, 0, port);
+	g_connect(&g);
+	sfd = accept_one(lfd);
+	g_send(&g, F_ACK, "no push", 7);
+	advance(100);
+	p.fd = sfd;
+	p.events = POLLIN;
+	/* at once: the kernel would only send corked data by itself after
+	 * its 200 ms probe timer */
+	assert_int_equal(poll(&p, 1, 80), 1);
+	assert_int_equal(recv(sfd, buf, sizeof(buf), 0), 7);
+	assert_memory_equal(buf, "no push", 7);
+	g_send(&g, F_ACK, "part one, ", 10);
+	g_send(&g, F_ACK | F_PSH, "part two", 8);
+	assert_int_equal(poll(&p, 1, 80), 1);
+	assert_int_equal(recv(sfd, buf, sizeof(buf), MSG_WAITALL), 18);
+	assert_memory_equal(buf, "part one, part two", 18);
+	close(sfd);
+	close(lfd);
+}
+
+/* A table full of closed, lingering flows makes room for a new one. */
+static void test_linger_reuse(void **state)
+{
+	struct gconn g[3];
+	uint16_t port;
+	int lfd, sfd, i;
+
+	(void)state;
+	ctx_close();
+	ctx_open(2);
+	lfd = listen_on(0, &port);
+	for (i = 0; i < 2; i++) {
+		g_init(&g[i], 0, port);
+		g_connect(&g[i]);
+		sfd = accept_one(lfd);
+		g_send(&g[i], F_ACK | F_FIN, NULL, 0);
+		settle();
+		close(sfd);
+		settle();
+		g_drain(&g[i]);
+		assert_true(g[i].fin);
+		g_send(&g[i], F_ACK, NULL, 0);
+	}
+	assert_int_equal(tcp_count(c), 2);		/* both lingering */
+	g_init(&g[2], 0, port);
+	g_connect(&g[2]);
+	close(accept_one(lfd));
+	assert_int_equal(tcp_count(c), 2);
+	close(lfd);
+}
+
 static int count_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -1659,6 +1723,8 @@ int main(void)
 		T(test_table_full),
 		T(test_from_host),
 		T(test_synack_retransmit),
+		T(test_push_flush),
+		T(test_linger_reuse),
 		T(test_no_fd_leak),
 		T(test_fini),
 		/* the same without SO_PEEK_OFF (kernels before 6.9) */
