@@ -773,6 +773,30 @@ int dns_name_to_text(const uint8_t *name, size_t len, char *out,
 }
 
 /**
+ * dns_name_put() - append a dotted name, in wire form, to a reply
+ * @w:		cursor
+ * @text:	"host.example" or "host.example."
+ *
+ * For lists of names in DHCPv6 (option 24) and router advertisements
+ * (DNSSL).  The root name is not taken: it names no domain to search.
+ *
+ * Return: 0, or -errno with nothing written: see dns_name_from_text();
+ * -EINVAL also for the root name, -ENOSPC if @w has no room for it
+ */
+int dns_name_put(struct pkt_wr *w, const char *text)
+{
+	uint8_t name[DNS_NAME_MAX];
+	int n = dns_name_from_text(text, name, sizeof(name));
+
+	if (n <= 1)
+		return n < 0 ? n : -EINVAL;
+	if (!pkt_wr_ok(w) || w->len - w->off < (size_t)n)
+		return -ENOSPC;
+	pkt_wr_bytes(w, name, (size_t)n);
+	return 0;
+}
+
+/**
  * dns_name_ptr4() - the reverse name of an IPv4 address
  * @addr:	the address
  * @out:	buffer for the wire name ("d.c.b.a.in-addr.arpa")

@@ -225,6 +225,8 @@ int dns_ttl_patch(void *msg, size_t len, uint64_t elapsed);
 int dns_name_equal(const uint8_t *a, size_t alen, const uint8_t *b,
 		   size_t blen);
 int dns_name_from_text(const char *text, uint8_t *out, size_t outlen);
+struct pkt_wr;
+int dns_name_put(struct pkt_wr *w, const char *text);
 int dns_name_to_text(const uint8_t *name, size_t len, char *out,
 		     size_t outlen);
 int dns_name_ptr4(struct in_addr addr, uint8_t *out, size_t outlen);

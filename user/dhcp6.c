@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "dhcp6.h"
+#include "dns.h"
 #include "inany.h"
 #include "ip.h"
 #include "ndp.h"
@@ -131,37 +132,6 @@ static int dhcp6_parse(const uint8_t *msg, size_t len, struct dhcp6_msg *m)
 }
 
 /**
- * dhcp6_put_name() - append a domain name in DNS label form (RFC 1035)
- * @w:		cursor
- * @name:	dotted name, a final dot allowed
- *
- * Empty and malformed names are left out.
- */
-static void dhcp6_put_name(struct pkt_wr *w, const char *name)
-{
-	size_t start = w->off, ll;
-	const char *p = name;
-
-	while (*p) {
-		for (ll = 0; p[ll] && p[ll] != '.'; ll++)
-			;
-		if (ll == 0 || ll > 63)
-			goto bad;
-		pkt_wr_u8(w, (uint8_t)ll);
-		pkt_wr_bytes(w, p, ll);
-		p += ll;
-		if (*p == '.')
-			p++;
-	}
-	pkt_wr_u8(w, 0);
-	if (w->off - start > 1 && w->off - start <= 255 && pkt_wr_ok(w))
-		return;
-bad:
-	w->off = start;
-	w->bad = 0;
-}
-
-/**
  * dhcp6_put_domains() - append the domain search list option, if any
  * @c:		context
  * @w:		cursor
@@ -176,9 +146,9 @@ static void dhcp6_put_domains(const struct user_ctx *c, struct pkt_wr *w)
 	if (!pkt_wr_ok(w))
 		goto none;
 	if (c->o->domainname[0])
-		dhcp6_put_name(w, c->o->domainname);
+		dns_name_put(w, c->o->domainname);
 	for (i = 0; i < c->o->nsearch && i < OPTS_SEARCH_MAX; i++)
-		dhcp6_put_name(w, c->o->search[i]);
+		dns_name_put(w, c->o->search[i]);
 	if (w->off == start + 4)
 		goto none;
 	pkt_put_u16(w->p + start + 2, (uint16_t)(w->off - start - 4));

@@ -38,6 +38,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "dns.h"
 #include "inany.h"
 #include "ip.h"
 #include "ndp.h"
@@ -131,39 +132,6 @@ static int ndp_send(struct user_ctx *c, const struct in6_addr *src,
 }
 
 /**
- * ndp_put_name() - append a domain name in DNS label form
- * @w:		cursor
- * @name:	dotted name, a final dot allowed
- *
- * Return: 0, or -1 (nothing written) for an empty or malformed name or
- * one that does not fit
- */
-static int ndp_put_name(struct pkt_wr *w, const char *name)
-{
-	size_t start = w->off, ll;
-	const char *p = name;
-
-	while (*p) {
-		for (ll = 0; p[ll] && p[ll] != '.'; ll++)
-			;
-		if (ll == 0 || ll > 63)
-			goto bad;
-		pkt_wr_u8(w, (uint8_t)ll);
-		pkt_wr_bytes(w, p, ll);
-		p += ll;
-		if (*p == '.')
-			p++;
-	}
-	pkt_wr_u8(w, 0);
-	if (w->off - start > 1 && w->off - start <= 255 && pkt_wr_ok(w))
-		return 0;
-bad:
-	w->off = start;
-	w->bad = 0;
-	return -1;
-}
-
-/**
  * ndp_put_dnssl() - append the DNS search list option, if any
  * @c:		context
  * @w:		cursor
@@ -180,10 +148,10 @@ static void ndp_put_dnssl(const struct user_ctx *c, struct pkt_wr *w)
 	pkt_wr_u32(w, NDP_DNS_LIFETIME);
 	if (!pkt_wr_ok(w))
 		goto none;
-	if (c->o->domainname[0] && !ndp_put_name(w, c->o->domainname))
+	if (c->o->domainname[0] && !dns_name_put(w, c->o->domainname))
 		names++;
 	for (i = 0; i < c->o->nsearch && i < OPTS_SEARCH_MAX; i++)
-		if (!ndp_put_name(w, c->o->search[i]))
+		if (!dns_name_put(w, c->o->search[i]))
 			names++;
 	if (!names)
 		goto none;

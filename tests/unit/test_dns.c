@@ -785,6 +785,27 @@ static void test_reverse(void **state)
 	assert_int_equal(dns_ptr4_addr(w, 3, &b), -EINVAL);
 }
 
+/* dns_name_put(): appended whole or not at all */
+static void test_name_put(void **state)
+{
+	uint8_t buf[16];
+	struct pkt_wr w;
+
+	(void)state;
+	pkt_wr_init(&w, buf, sizeof(buf));
+	assert_int_equal(dns_name_put(&w, "ab.c."), 0);
+	assert_int_equal(w.off, 6);
+	assert_memory_equal(buf, "\x02" "ab" "\x01" "c" "\x00", 6);
+	assert_int_equal(dns_name_put(&w, "."), -EINVAL);
+	assert_int_equal(dns_name_put(&w, ""), -EINVAL);
+	assert_int_equal(dns_name_put(&w, "a..b"), -EINVAL);
+	assert_int_equal(dns_name_put(&w, "abcdefghij"), -ENOSPC);
+	assert_int_equal(w.off, 6);
+	assert_true(pkt_wr_ok(&w));
+	assert_int_equal(dns_name_put(&w, "abcdefgh"), 0);
+	assert_int_equal(w.off, 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -807,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_add_opt),
 		cmocka_unit_test(test_name_text),
+		cmocka_unit_test(test_name_put),
 		cmocka_unit_test(test_reverse),
 	};
 
