@@ -693,10 +693,8 @@ int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 		return -ENOMEM;
 
 	/* a name we cannot put in a command: list everything, as before */
-	if (whole) {
+	if (whole)
 		ntab = 1;
-		strcpy(tabs[0][0], "ruleset");
-	}
 	for (i = 0; i < ntab; i++) {
 		char cmd[2 * NFT_DROPS_NAME_MAX + 32];
 
