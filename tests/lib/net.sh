@@ -53,6 +53,8 @@
 #                        1 when unreachable.  Use it, not busybox wget, for
 #                        checks that expect failure: Debian's static busybox
 #                        wget dies with SIGSEGV when it cannot connect.
+#   net_fetch URL S CMD... the same fetch, run through CMD (a way into a
+#                        namespace, e.g. nsenter -t PID -n --)
 #   net_in NAME CMD...   run CMD in namespace NAME
 
 NET_INET=""
@@ -168,13 +170,21 @@ net_field() {
 	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
 }
 
-net_http() {
-	net_in "$1" /usr/bin/python3 -c '
+# net_fetch URL SECONDS CMD...: net_http's fetch, run through CMD (a way
+# into a namespace: "ip netns exec NAME", "nsenter -t PID -n --")
+net_fetch() {
+	local url=$1 secs=$2
+	shift 2
+	"$@" /usr/bin/python3 -c '
 import sys, urllib.request
 try:
     body = urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2]))
     print(body.read().decode().strip())
 except Exception as e:
     print("unreachable:", e, file=sys.stderr)
-    sys.exit(1)' "$2" "${3:-5}"
+    sys.exit(1)' "$url" "$secs"
+}
+
+net_http() {
+	net_fetch "$2" "${3:-5}" ip netns exec "$1"
 }

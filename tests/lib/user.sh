@@ -51,15 +51,7 @@ U_AS=(sh -c 'mount -t tmpfs -o mode=0755 tapir-test /dev/net &&
 h_in() { net_in "$NET_HOST" "$@"; }
 u_in() { ip netns exec "$NET_HOST" "${U_AS[@]}" "$@"; }
 g_in() { nsenter -t "$U_GPID" -n -- "$@"; }
-g_http() {
-	g_in python3 -c '
-import sys, urllib.request
-try:
-    print(urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2])).read().decode().strip())
-except Exception as e:
-    print("unreachable:", e, file=sys.stderr)
-    sys.exit(1)' "$1" "${2:-5}"
-}
+g_http() { net_fetch "$1" "${2:-5}" nsenter -t "$U_GPID" -n --; }
 
 user_setup() {
 	net_setup
