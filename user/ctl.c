@@ -37,6 +37,7 @@
 #include "fwd.h"
 #include "log.h"
 #include "opts.h"
+#include "transport.h"
 #include "user.h"
 
 #define CTL_CONN_MAX	8
@@ -60,39 +61,22 @@ static char ctl_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 /**
  * ctl_listen() - open the control socket
  * @c:		context
- * @path:	socket path (a stale socket there is replaced)
+ * @path:	socket path (a stale socket there is replaced), mode 0600
  *
- * Return: 0 or -errno
+ * Return: 0 or -errno (-EADDRINUSE: another process listens there)
  */
 int ctl_listen(struct user_ctx *c, const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
 	mode_t old;
-	int i, rc;
+	int i;
 
 	for (i = 0; i < CTL_CONN_MAX; i++)
 		ctl_conns[i].fd = -1;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode))
-			return -EEXIST;
-		unlink(path);
-	}
-	ctl_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (ctl_fd < 0)
-		return -errno;
 	old = umask(0077);
-	rc = bind(ctl_fd, (struct sockaddr *)&sa, sizeof(sa));
+	ctl_fd = transport_bind(path, SOCK_STREAM);
 	umask(old);
-	if (rc || listen(ctl_fd, CTL_CONN_MAX)) {
-		rc = -errno;
-		close(ctl_fd);
-		ctl_fd = -1;
-		return rc;
-	}
+	if (ctl_fd < 0)
+		return ctl_fd;
 	snprintf(ctl_path, sizeof(ctl_path), "%s", path);
 	return user_epoll_add(c, ctl_fd, EPOLLIN, REF_CTL_LISTEN, 0);
 }
@@ -321,9 +305,6 @@ int ctl_client(int argc, char **argv)
 	ssize_t n;
 
 	if (argc > 3 && !strcmp(argv[argc - 1], "--json")) {
-		json = 1;
-		argc--;
-	} else if (argc == 4 && !strcmp(argv[3], "--json")) {
 		json = 1;
 		argc--;
 	}

@@ -26,6 +26,7 @@
 #include "ctl.h"
 #include "fwd.h"
 #include "icmp.h"
+#include "inany.h"
 #include "log.h"
 #include "loop.h"
 #include "ns.h"
@@ -99,6 +100,29 @@ void loop_clock(struct user_ctx *c)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	c->now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 	c->now = time(NULL);
+}
+
+/**
+ * loop_ctx_init() - a context for @o, with what derives from the options
+ * @c:		context, cleared first
+ * @o:		finished options
+ *
+ * Our MAC is SLIRP's: 52:55 and the host address; the guest's address is
+ * the first DHCP address until it shows another; the host address reaches
+ * the host's loopback unless restrict=on or --no-host-loopback.  The
+ * epoll set is made by loop_init(), the resolver is the caller's.
+ */
+void loop_ctx_init(struct user_ctx *c, const struct user_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->epfd = -1;
+	c->mac[0] = 0x52;
+	c->mac[1] = 0x55;
+	memcpy(&c->mac[2], &o->host, 4);
+	c->guest4 = inany_from4(o->dhcpstart);
+	c->host_loopback = !o->restrict_ && !o->no_host_loopback;
+	c->resolver_port = 53;
 }
 
 /**

@@ -7,6 +7,7 @@
 /* Interval of the module timers, milliseconds */
 #define LOOP_TICK_MS	100
 
+void loop_ctx_init(struct user_ctx *c, const struct user_opts *o);
 int loop_init(struct user_ctx *c);
 int loop_run(struct user_ctx *c);
 void loop_clock(struct user_ctx *c);

@@ -120,7 +120,6 @@ static void main_resolver(struct user_ctx *c, const char *path)
 	struct resolvconf rc;
 	int r;
 
-	c->resolver_port = 53;
 	r = resolvconf_load(&rc, path, NULL, 0);
 	if (r || !rc.n) {
 		log_warn("no nameserver in %s: DNS through %s will fail", path,
@@ -302,12 +301,7 @@ int main(int argc, char **argv)
 	log_init("tapir-user", LOG_TO_STDERR, 0);
 	log_set_debug(debug);
 
-	ctx.o = &opts;
-	ctx.host_loopback = !opts.restrict_ && !opts.no_host_loopback;
-	ctx.guest4 = inany_from4(opts.dhcpstart);
-	ctx.mac[0] = 0x52;
-	ctx.mac[1] = 0x55;
-	memcpy(&ctx.mac[2], &opts.host, 4);
+	loop_ctx_init(&ctx, &opts);
 	main_resolver(&ctx, resolv);
 
 	rc = loop_init(&ctx);
@@ -366,18 +360,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (netns && opts.ipv4) {
-		char a[3][INET_ADDRSTRLEN];
+		char a[INET_ADDRSTRLEN];
 
-		inet_ntop(AF_INET, &opts.dhcpstart, a[0], sizeof(a[0]));
-		inet_ntop(AF_INET, &opts.host, a[1], sizeof(a[1]));
-		inet_ntop(AF_INET, &opts.dns, a[2], sizeof(a[2]));
-		if (nscfg.configure)
-			log_info("%s in %s: %s/%u, default route via %s", nscfg.ifname,
-				 netns, a[0],
-				 (unsigned int)__builtin_popcount(opts.mask.s_addr),
-				 a[1]);
+		inet_ntop(AF_INET, &opts.dns, a, sizeof(a));
 		log_info("for DNS, the namespace's /etc/resolv.conf should say: "
-			 "nameserver %s", a[2]);
+			 "nameserver %s", a);
 	}
 	ns_go();
 	log_info("ready");

@@ -246,6 +246,14 @@ int ns_join_tap(struct user_ctx *c, const char *target,
 	close(sv[1]);
 	rc = ns_recv_tap(sv[0], pid, 1);
 	close(sv[0]);
+	if (rc >= 0 && cfg->configure && c->o->ipv4) {
+		char a[2][INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, &c->o->dhcpstart, a[0], sizeof(a[0]));
+		inet_ntop(AF_INET, &c->o->host, a[1], sizeof(a[1]));
+		log_info("%s in %s: %s/%u, default route via %s", cfg->ifname,
+			 target, a[0], ns_prefixlen(c->o->mask), a[1]);
+	}
 out:
 	if (userns >= 0)
 		close(userns);

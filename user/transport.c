@@ -463,14 +463,15 @@ int transport_tap(struct user_ctx *c, int fd)
 }
 
 /**
- * transport_bind() - a unix socket bound at @path
+ * transport_bind() - a unix socket bound at @path (also the control
+ * socket's)
  * @path:	socket path; a stale socket there is replaced
- * @type:	SOCK_STREAM or SOCK_DGRAM
+ * @type:	SOCK_STREAM (then listening) or SOCK_DGRAM
  *
- * Return: the fd, or -errno (-EADDRINUSE: something is listening there,
- * -EEXIST: a file that is not a socket)
+ * Return: the fd, non-blocking, or -errno (-EADDRINUSE: something is
+ * listening there, -EEXIST: a file that is not a socket)
  */
-static int transport_bind(const char *path, int type)
+int transport_bind(const char *path, int type)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;

@@ -6,6 +6,7 @@
 
 #include "user.h"
 
+int transport_bind(const char *path, int type);
 int transport_tap(struct user_ctx *c, int fd);
 int transport_stream(struct user_ctx *c, const char *path);
 int transport_dgram(struct user_ctx *c, const char *path);

@@ -46,6 +46,8 @@
 #include "eth.h"
 #include "icmp.h"
 #include "inany.h"
+#include "loop.h"
+#include "fuzz_netns.h"
 #include "log.h"
 #include "nat.h"
 #include "ndp.h"
@@ -113,23 +115,6 @@ static int fuzz_sock(int family, uint16_t port)
 	return fd;
 }
 
-/* Bring lo up in our namespace; 0 or -1 */
-static int fuzz_lo_up(void)
-{
-	struct ifreq ifr = { 0 };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
-
-	if (s < 0)
-		return -1;
-	strcpy(ifr.ifr_name, "lo");
-	if (!ioctl(s, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	close(s);
-	return rc;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -141,8 +126,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	log_init("fuzz-userframe", 0, 0);
-	if (!unshare(CLONE_NEWNET) && !fuzz_lo_up())
-		isolated = 1;
+	isolated = fuzz_netns_isolate();
 	fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 && isolated) {
 		if (write(fd, "0 2147483647", 12) < 0)
@@ -189,18 +173,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		o->no_host_loopback = 1;
 	}
 
-	c->o = o;
+	loop_ctx_init(c, o);
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->now_ms = 1000;
 	c->now = 1700000000;
-	c->mac[0] = 0x52;
-	c->mac[1] = 0x55;
-	memcpy(c->mac + 2, &o->host, 4);
-	c->guest4 = inany_from4(o->dhcpstart);
 	c->tx = fuzz_tx;
-	c->host_loopback = !o->restrict_ && !o->no_host_loopback;
 	inet_pton(AF_INET6, "::ffff:127.0.0.1", &c->resolver);
-	c->resolver_port = 53;
 	if (c->epfd < 0 || nat_init(c) || tcp_init(c) || udp_init(c) ||
 	    icmp_init(c) ||
 	    dhcp4_init(c) || tftp_init(c))

@@ -56,6 +56,8 @@
 
 #include "csum.h"
 #include "inany.h"
+#include "loop.h"
+#include "fuzz_netns.h"
 #include "log.h"
 #include "nat.h"
 #include "pkt.h"
@@ -194,23 +196,6 @@ static int fuzz_tx(struct user_ctx *c, const struct iovec *iov, int n,
 	return 0;
 }
 
-/* Bring lo up in our namespace; 0 or -1 */
-static int fuzz_lo_up(void)
-{
-	struct ifreq ifr = { 0 };
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
-
-	if (s < 0)
-		return -1;
-	strcpy(ifr.ifr_name, "lo");
-	if (!ioctl(s, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	close(s);
-	return rc;
-}
-
 /* A non-blocking TCP listener on loopback, port @port; -1 on failure */
 static int fuzz_listener(int family, uint16_t port)
 {
@@ -247,8 +232,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	log_init("fuzz-usertcp", 0, 0);
-	if (!unshare(CLONE_NEWNET) && !fuzz_lo_up())
-		isolated = 1;
+	isolated = fuzz_netns_isolate();
 
 	o->ipv4 = o->ipv6 = 1;
 	inet_pton(AF_INET, "10.0.2.0", &o->net);
@@ -267,16 +251,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		o->no_host_loopback = 1;
 	}
 
-	c->o = o;
+	loop_ctx_init(c, o);
 	c->epfd = epoll_create1(EPOLL_CLOEXEC);
 	c->now_ms = 1000000;
 	c->now = 1700000000;
-	c->mac[0] = 0x52;
-	c->mac[1] = 0x55;
-	memcpy(c->mac + 2, &o->host, 4);
-	c->guest4 = inany_from4(o->dhcpstart);
 	c->tx = fuzz_tx;
-	c->host_loopback = !o->restrict_ && !o->no_host_loopback;
 	inet_pton(AF_INET6, "::ffff:127.0.0.1", &c->resolver);
 	c->resolver_port = 80;		/* DNS over TCP lands on the listener */
 	if (c->epfd < 0 || nat_init(c))
