@@ -76,6 +76,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <json-c/json.h>
@@ -466,42 +467,34 @@ struct json_object *nft_json_item(struct json_object *items, size_t i,
 
 /**
  * nft_tables() - list the networks that have a table
- * @n:		context
  * @names:	set to the network names (table names without the prefix)
  * @max:	room in @names
+ *
+ * The tables are read with nft_list_tables(), not "list tables" (see
+ * nft_list.c for why).
  *
  * Return: the number of networks (more than @max if some did not fit), or
  *	   -errno
  */
-int nft_tables(struct nft *n, char (*names)[NFT_NET_MAX + 1], size_t max)
+int nft_tables(char (*names)[NFT_NET_MAX + 1], size_t max)
 {
-	struct json_object *root, *items, *t;
-	const char *out, *name, *family;
-	size_t i, count = 0, plen = strlen(NFT_TABLE_PREFIX);
+	size_t i, n, count = 0, plen = strlen(NFT_TABLE_PREFIX);
+	struct nft_table *tabs;
 	int rc;
 
-	rc = nft_run(n, "list tables inet", 1, &out);
+	rc = nft_list_tables(&tabs, &n);
 	if (rc)
 		return rc;
-	root = nft_json_parse(out);
-	items = nft_json_items(root);
-	if (!items) {
-		json_object_put(root);
-		return -EPROTO;
-	}
-	for (i = 0; i < json_object_array_length(items); i++) {
-		t = nft_json_item(items, i, "table");
-		name = nft_json_str(t, "name");
-		family = nft_json_str(t, "family");
-		if (!name || !family || strcmp(family, "inet") ||
-		    strncmp(name, NFT_TABLE_PREFIX, plen) ||
-		    !nft_name_ok(name + plen))
+	for (i = 0; i < n; i++) {
+		if (strcmp(tabs[i].family, "inet") ||
+		    strncmp(tabs[i].name, NFT_TABLE_PREFIX, plen) ||
+		    !nft_name_ok(tabs[i].name + plen))
 			continue;
 		if (count < max)
-			strcpy(names[count], name + plen);
+			strcpy(names[count], tabs[i].name + plen);
 		count++;
 	}
-	json_object_put(root);
+	free(tabs);
 	return (int)count;
 }
 

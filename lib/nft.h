@@ -90,12 +90,25 @@ struct nft_drop {
 	char fix[1024];
 };
 
+/**
+ * struct nft_table - one nftables table, as nft_list_tables() finds it
+ * @family:	"inet", "ip", "ip6", "arp", "bridge" or "netdev"
+ * @name:	table name
+ */
+struct nft_table {
+	char family[8];
+	char name[NFT_NAME_MAX + 1];
+};
+
 int nft_open(struct nft *n);
 void nft_close(struct nft *n);
 int nft_ruleset(const struct nft_net *net, char *buf, size_t len);
 int nft_apply(struct nft *n, const struct nft_net *net);
 int nft_remove(struct nft *n, const char *name);
-int nft_tables(struct nft *n, char (*names)[NFT_NET_MAX + 1], size_t max);
+int nft_tables(char (*names)[NFT_NET_MAX + 1], size_t max);
+int nft_list_tables(struct nft_table **tabs, size_t *n);
+struct nlmsghdr;
+int nft_list_parse(const struct nlmsghdr *nlh, void *elem);	/* fuzzed */
 int nft_count(struct nft *n, const char *name, struct nft_counts *c);
 int nft_counts_from_json(const char *json, struct nft_counts *c);
 int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,

@@ -645,8 +645,8 @@ static int nft_drops_legacy(const char *bridge, enum nft_mode mode, int brnf,
 int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 		      struct nft_drop *out, size_t max)
 {
-	struct json_object *root, *items, *t;
-	size_t i, ntab = 0, nitems, plen = strlen(NFT_TABLE_PREFIX);
+	size_t i, ntab = 0, nall, plen = strlen(NFT_TABLE_PREFIX);
+	struct nft_table *all;
 	char (*tabs)[2][NFT_DROPS_NAME_MAX] = NULL;
 	struct nft_drop scratch[1];
 	long brnf = 0;
@@ -657,30 +657,22 @@ int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 		brnf = 0;
 	/* Every table but tapir's own, one listing each: with many tapir
 	 * networks up, "list ruleset" would mostly list ours (slowly, and
-	 * into a large JSON tree). */
-	rc = nft_run(n, "list tables", 1, &json);
+	 * into a large JSON tree).  The tables come from the kernel directly
+	 * (nft_list.c): "list tables" costs a rule dump per table. */
+	rc = nft_list_tables(&all, &nall);
 	if (rc)
 		return rc;
-	root = *json ? nft_json_parse(json) : NULL;
-	items = root ? nft_json_items(root) : NULL;
-	nitems = items ? json_object_array_length(items) : 0;
-	if (nitems)
-		tabs = calloc(nitems, sizeof(*tabs));
-	for (i = 0; tabs && i < nitems; i++) {
-		const char *name, *family;
+	if (nall)
+		tabs = calloc(nall, sizeof(*tabs));
+	for (i = 0; tabs && i < nall; i++) {
+		const char *name = all[i].name, *family = all[i].family;
 
-		t = nft_json_item(items, i, "table");
-		name = nft_json_str(t, "name");
-		family = nft_json_str(t, "family");
-		if (!name || !family ||
-		    (!strcmp(family, "inet") &&
-		     !strncmp(name, NFT_TABLE_PREFIX, plen)))
+		if (!strcmp(family, "inet") &&
+		    !strncmp(name, NFT_TABLE_PREFIX, plen))
 			continue;
 		/* nft takes a table name in a command only as a bare word */
 		if (strlen(name) >= NFT_DROPS_NAME_MAX ||
-		    strlen(family) >= NFT_DROPS_NAME_MAX ||
-		    strspn(name, NFT_DROPS_WORD) != strlen(name) ||
-		    strspn(family, NFT_DROPS_WORD) != strlen(family)) {
+		    strspn(name, NFT_DROPS_WORD) != strlen(name)) {
 			whole = 1;
 			continue;
 		}
@@ -688,8 +680,8 @@ int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 		strcpy(tabs[ntab][1], name);
 		ntab++;
 	}
-	json_object_put(root);
-	if (nitems && !tabs)
+	free(all);
+	if (nall && !tabs)
 		return -ENOMEM;
 
 	/* a name we cannot put in a command: list everything, as before */

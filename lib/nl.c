@@ -64,9 +64,21 @@
  */
 int nl_open(struct nl *nl)
 {
+	return nl_open_bus(nl, NETLINK_ROUTE);
+}
+
+/**
+ * nl_open_bus() - open and bind a netlink socket of another family
+ * @nl:		socket state to fill
+ * @bus:	NETLINK_ROUTE, or NETLINK_NETFILTER for nft_list.c's dumps
+ *
+ * Return: 0, or -errno
+ */
+int nl_open_bus(struct nl *nl, int bus)
+{
 	int rc;
 
-	nl->sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sk = mnl_socket_open2(bus, SOCK_CLOEXEC);
 	if (!nl->sk)
 		return -errno;
 	if (mnl_socket_bind(nl->sk, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -527,10 +539,11 @@ static int nl_dump_cb(const struct nlmsghdr *nlh, void *data)
 /**
  * nl_dump() - dump one kind of object into a growable array
  * @nl:		socket
- * @type:	RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE
- * @family:	AF_UNSPEC, AF_INET or AF_INET6
+ * @type:	RTM_GETLINK, RTM_GETADDR or RTM_GETROUTE (or, on a
+ *		NETLINK_NETFILTER socket, an nf_tables GET)
+ * @family:	AF_UNSPEC, AF_INET or AF_INET6 (NFPROTO_* for nf_tables)
  * @hdrlen:	size of the request's family header (ifinfomsg, ifaddrmsg,
- *		rtmsg); its first byte is the family
+ *		rtmsg, nfgenmsg); its first byte is the family
  * @parse:	fills a zeroed element from one message: 1 keeps it, 0 skips
  *		it, -errno ends the dump with that error
  * @size:	size of an element

@@ -9,7 +9,7 @@
 #include "ifname.h"
 
 /**
- * struct nl - an rtnetlink socket
+ * struct nl - an rtnetlink (or nfnetlink) socket
  * @sk:		libmnl socket
  * @portid:	our netlink port id
  * @seq:	sequence number of the last request
@@ -59,6 +59,7 @@ struct nl_link_change {
 };
 
 int nl_open(struct nl *nl);
+int nl_open_bus(struct nl *nl, int bus);
 void nl_close(struct nl *nl);
 int nl_request(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data);
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *link);

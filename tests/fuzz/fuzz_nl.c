@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_nl.c - libFuzzer target for the rtnetlink message parsers
- * (lib/nl.c, lib/nl_addr.c, lib/nl_route.c) and the JSON form of moved
- * addresses and routes (lib/nl_l3.c)
+ * fuzz_nl.c - libFuzzer target for the netlink message parsers
+ * (lib/nl.c, lib/nl_addr.c, lib/nl_route.c, and the nf_tables table
+ * parser of lib/nft_list.c) and the JSON form of moved addresses and
+ * routes (lib/nl_l3.c)
  *
  * The input is a buffer of netlink messages, as recvmsg() would return
  * from a dump.  Every message is given to the link, address and route
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "nft.h"
 #include "nl.h"
 #include "nl_addr.h"
 #include "nl_l3.h"
@@ -62,7 +64,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct nl_link l;
 		struct nl_addr a;
 		struct nl_route r;
+		struct nft_table t;
 
+		memset(&t, 0, sizeof(t));
+		if (nft_list_parse(nlh, &t) == 1 &&
+		    (!t.family[0] || !t.name[0] ||
+		     strnlen(t.name, sizeof(t.name)) == sizeof(t.name)))
+			abort();
 		memset(&l, 0, sizeof(l));
 		nl_link_parse(nlh, &l);
 		memset(&a, 0, sizeof(a));

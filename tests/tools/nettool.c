@@ -120,7 +120,7 @@ static int nt_nft(const char *cmd, int argc, char **argv)
 			       (unsigned long long)c.bytes,
 			       (unsigned long long)c.rejected);
 	} else if (!strcmp(cmd, "nft-list") && argc == 0) {
-		rc = nft_tables(&n, names, 64);
+		rc = nft_tables(names, 64);
 		for (i = 0; i < rc && i < 64; i++)
 			printf("%s\n", names[i]);
 		rc = rc < 0 ? rc : 0;

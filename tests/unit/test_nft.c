@@ -235,16 +235,16 @@ static void test_remove_and_list(void **state)
 	assert_int_equal(nft_apply(&nft, &n), 0);
 	n = net("two.lab", NFT_ISOLATED, "tbr2");
 	assert_int_equal(nft_apply(&nft, &n), 0);
-	assert_int_equal(nft_tables(&nft, names, 4), 2);
+	assert_int_equal(nft_tables(names, 4), 2);
 	assert_true((!strcmp(names[0], "one") && !strcmp(names[1], "two.lab")) ||
 		    (!strcmp(names[1], "one") && !strcmp(names[0], "two.lab")));
-	assert_int_equal(nft_tables(&nft, names, 1), 2);
+	assert_int_equal(nft_tables(names, 1), 2);
 
 	assert_int_equal(nft_remove(&nft, "one"), 0);
 	assert_int_equal(nft_remove(&nft, "one"), 0);	/* absent: fine */
 	assert_int_equal(nft_count(&nft, "one", &c), -ENOENT);
 	assert_int_equal(nft_remove(&nft, "two.lab"), 0);
-	assert_int_equal(nft_tables(&nft, names, 4), 0);
+	assert_int_equal(nft_tables(names, 4), 0);
 	assert_int_equal(nft_remove(&nft, "bad name"), -EINVAL);
 	assert_ruleset(before);
 	run("delete table ip other; delete table ip tapir-fake", 0);
