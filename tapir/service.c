@@ -18,11 +18,15 @@
  *    --notify-fd pipe for "up", READY=1 to systemd's NOTIFY_SOCKET;
  * 6. serve until SIGTERM or SIGINT (netd.c);
  * 7. take the lock, stop the servers, undo the journal, remove the state.
+ *    The servers stop in a thread while the journal is undone: closing the
+ *    DHCP server's packet socket waits for an RCU grace period (about
+ *    12 ms), as do the undo steps (undo.c), and the waits overlap.
  *
  * Errors before READY also go down the pipe, prefixed "ERROR ", so "up"
  * can print them.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +113,35 @@ static void service_tick(struct netd *nd, void *arg)
 }
 
 /**
+ * struct service_servers - what service_stop() stops
+ * @dns:	DNS forwarder (freed)
+ * @dhcp:	DHCP server
+ * @nd:		event loop
+ */
+struct service_servers {
+	struct dnsd *dns;
+	struct dhcpd *dhcp;
+	struct netd *nd;
+};
+
+/**
+ * service_stop() - stop the servers and the event loop
+ * @arg:	struct service_servers
+ *
+ * Return: NULL (it runs as a thread)
+ */
+static void *service_stop(void *arg)
+{
+	struct service_servers *sv = arg;
+
+	dnsd_stop(sv->dns, sv->nd);
+	free(sv->dns);
+	dhcpd_stop(sv->dhcp, sv->nd);
+	netd_fini(sv->nd);
+	return NULL;
+}
+
+/**
  * service_run() - tapir net run NAME
  * @t:		global options
  * @name:	network name
@@ -129,7 +162,9 @@ int service_run(struct tapir *t, const char *name, int notify_fd,
 	struct state st = { .root = NULL };
 	struct netd nd;
 	struct plan p;
-	int rc, ret = EXIT_FAIL, pid, up = 0, served = 0;
+	int rc, ret = EXIT_FAIL, pid, up = 0, served = 0, stopping = 0;
+	struct service_servers sv;
+	pthread_t stopper;
 	sigset_t sigs;
 
 	/* A stop request during setup is handled once the network is up
@@ -247,10 +282,11 @@ fail:
 		log_err("%s", err);
 		service_notify(notify_fd, err, 0);
 	}
-	dnsd_stop(dns, &nd);
-	free(dns);
-	dhcpd_stop(&dhcp, &nd);
-	netd_fini(&nd);
+	sv = (struct service_servers){ dns, &dhcp, &nd };
+	if (!up || pthread_create(&stopper, NULL, service_stop, &sv))
+		service_stop(&sv);
+	else
+		stopping = 1;
 	if (up) {
 		if (lock_fd < 0)
 			lock_fd = lock_take(t->rundir);
@@ -264,6 +300,8 @@ fail:
 				log_info("network %s is down", name);
 		}
 	}
+	if (stopping)
+		pthread_join(stopper, NULL);
 	lock_release(lock_fd);
 	nl_close(&nl);
 	state_free(&st);

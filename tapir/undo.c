@@ -24,8 +24,20 @@
  * halfway through "down" leaves exactly the rest to do.  A record that
  * fails is kept, the others still run, and the first error is returned:
  * "down" then says what is left, and can be run again.
+ *
+ * Deleting the table overlaps with the link records.  Most of "down" is
+ * the kernel waiting for RCU grace periods: about 15 ms in committing an
+ * nftables deletion, about 35 ms in deleting a bridge, and these waits
+ * are independent.  The nft-del records touch no link (the rules name the
+ * bridge as a string) and no link record depends on the rules, so they
+ * run in a thread of their own (undo_nft_thread()) while this thread
+ * replays the rest in order; the journal is only touched by this thread,
+ * after the join for the nft-del records.  If the thread cannot be made
+ * they run here, in order, as before.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -210,6 +222,50 @@ static int undo_one(struct nl *nl, struct json_object *o)
 }
 
 /**
+ * struct undo_nft - the nft-del records of a journal, undone aside
+ * @recs:	the records (NULL-terminated), newest first
+ * @rc:		one result per record
+ */
+struct undo_nft {
+	struct json_object **recs;
+	int *rc;
+};
+
+/**
+ * undo_nft_thread() - undo the nft-del records, in a thread
+ * @arg:	struct undo_nft
+ *
+ * Return: NULL
+ */
+static void *undo_nft_thread(void *arg)
+{
+	struct undo_nft *u = arg;
+	size_t i;
+
+	for (i = 0; u->recs[i]; i++)
+		u->rc[i] = undo_one(NULL, u->recs[i]);
+	return NULL;
+}
+
+/**
+ * undo_done() - account for one record's result
+ * @o:		the record
+ * @rc:		what undoing it returned
+ * @first:	the first error so far, updated
+ *
+ * Return: 1 if the record is done and may be dropped from the journal
+ */
+static int undo_done(struct json_object *o, int rc, int *first)
+{
+	if (!rc)
+		return 1;
+	log_err("cannot undo '%s': %s", undo_str(o, "op"), strerror(-rc));
+	if (!*first)
+		*first = rc;
+	return 0;
+}
+
+/**
  * undo_run() - undo every recorded step, newest first
  * @st:		loaded state; done records are removed and the state saved
  * @nl:		netlink socket
@@ -219,23 +275,50 @@ static int undo_one(struct nl *nl, struct json_object *o)
  */
 int undo_run(struct state *st, struct nl *nl)
 {
-	struct json_object *undo = state_undo(st);
-	int first = 0, rc;
-	size_t i;
+	struct json_object *undo = state_undo(st), *o;
+	size_t i, j, n = json_object_array_length(undo), k = 0;
+	struct undo_nft u = { calloc(n + 1, sizeof(*u.recs)),
+			      calloc(n + 1, sizeof(*u.rc)) };
+	int first = 0, rc, aside = u.recs && u.rc, threaded = 0;
+	pthread_t th;
 
-	for (i = json_object_array_length(undo); i-- > 0;) {
-		struct json_object *o = json_object_array_get_idx(undo, i);
-
-		rc = undo_one(nl, o);
-		if (rc) {
-			log_err("cannot undo '%s': %s", undo_str(o, "op"),
-				strerror(-rc));
-			if (!first)
-				first = rc;
-			continue;
-		}
-		json_object_array_del_idx(undo, i, 1);
-		state_save(st);
+	/* the nft-del records, newest first, go to a thread of their own */
+	for (i = n; aside && i-- > 0;) {
+		o = json_object_array_get_idx(undo, i);
+		if (!strcmp(undo_str(o, "op"), "nft-del"))
+			u.recs[k++] = json_object_get(o);
 	}
+	if (!k)
+		aside = 0;
+	else if (!pthread_create(&th, NULL, undo_nft_thread, &u))
+		threaded = 1;
+	else
+		undo_nft_thread(&u);		/* no thread: here, first */
+
+	for (i = n; i-- > 0;) {
+		o = json_object_array_get_idx(undo, i);
+		if (aside && !strcmp(undo_str(o, "op"), "nft-del"))
+			continue;
+		rc = undo_one(nl, o);
+		if (undo_done(o, rc, &first)) {
+			json_object_array_del_idx(undo, i, 1);
+			state_save(st);
+		}
+	}
+
+	if (threaded)
+		pthread_join(th, NULL);
+	for (i = 0; i < k; i++) {
+		for (j = json_object_array_length(undo); j-- > 0;)
+			if (json_object_array_get_idx(undo, j) == u.recs[i])
+				break;
+		if (undo_done(u.recs[i], u.rc[i], &first) && j != (size_t)-1)
+			json_object_array_del_idx(undo, j, 1);
+		json_object_put(u.recs[i]);
+	}
+	if (k)
+		state_save(st);
+	free(u.recs);
+	free(u.rc);
 	return first;
 }

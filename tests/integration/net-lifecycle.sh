@@ -315,6 +315,24 @@ t_eq "journal: down removed the bridge" "" "$(ifindex tapir0)"
 t_eq "journal: down restored everything" "$BEFORE" "$(net_snapshot)"
 no_state "journal: down"
 
+# The firewall records are undone beside the link records (undo.c): one that
+# fails stays in the journal alone, and the rest is still undone.  A table
+# name nft refuses ("bad name") is a record that cannot be undone.
+ip -n "$NET_HOST" link add tapir0 type bridge
+IDX=$(ifindex tapir0)
+journal "[{\"op\":\"link-del\",\"name\":\"tapir0\",\"kind\":\"bridge\",\"ifindex\":$IDX},{\"op\":\"nft-del\",\"net\":\"bad name\"},{\"op\":\"nft-del\",\"net\":\"default\"}]"
+tp net down
+t_check "journal: a record that fails: down fails" test "$RC" -ne 0
+t_match "journal: a record that fails: says which" "cannot undo 'nft-del'" "$OUT"
+t_eq "journal: a record that fails: the bridge is gone anyway" "" \
+	"$(ifindex tapir0)"
+t_eq "journal: a record that fails: it alone is left" \
+	"[{'op': 'nft-del', 'net': 'bad name'}]" "$(jq_state default 'd["undo"]')"
+journal '[]'
+tp net down
+t_eq "journal: an empty journal: down exits 0" 0 "$RC"
+no_state "journal: a record that fails"
+
 # A bridge of the same name that is not the one tapir made (another index)
 # is not tapir's to delete.
 ip -n "$NET_HOST" link add tapir0 type bridge

@@ -162,7 +162,7 @@ net_snapshot() {
 		ip -n "$NET_HOST" addr show
 		ip -n "$NET_HOST" route show table all
 		ip -n "$NET_HOST" -6 route show table all
-		net_in "$NET_HOST" nft list ruleset
+		net_in "$NET_HOST" nft -s list ruleset	# rules, not counters
 	} | sed -E 's/(hello_timer|tcn_timer|topology_change_timer|gc_timer|forward_delay_timer|hold_timer|message_age_timer) +[0-9.]+/\1 X/g; s/valid_lft [0-9]+sec preferred_lft [0-9]+sec/valid_lft X preferred_lft X/; s/ tentative//; s/link-netns(id)? [^ ]+/link-netns X/'
 }
 
