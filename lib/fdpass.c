@@ -10,12 +10,21 @@
  * returns more than zero bytes, then checks the helper's exit status.
  * fdpass_recv() is the receiving side, used by tests and benchmarks in the
  * role QEMU plays.
+ *
+ * The same message carries a small tag in place of the 0x00 payload where
+ * both ends are ours (fdpass_send_tag(), fdpass_recv_tag()): tapir-user's
+ * spawner learns from it which guestfwd= command a socket is for.
+ *
+ * fdpass_fork() makes a child and the socket pair to talk to it at once,
+ * each side holding only its own end.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "fdpass.h"
 
@@ -42,19 +51,53 @@ int fdpass_check_unix(int sock)
 }
 
 /**
- * fdpass_send() - send one descriptor with a one-byte payload
+ * fdpass_fork() - fork a child connected to us by a socket pair
+ * @sock:	out: our end in the parent, the child's end in the child
+ *
+ * The pair is AF_UNIX, SOCK_SEQPACKET and close-on-exec; each process
+ * closes the other's end.
+ *
+ * Return: as fork(): the child's pid in the parent, 0 in the child; or
+ *	   -errno, with nothing forked and nothing left open
+ */
+pid_t fdpass_fork(int *sock)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		pid = -errno;
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		pid = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		goto out;
+	}
+	close(sv[pid ? 1 : 0]);
+	*sock = sv[pid ? 0 : 1];
+out:
+	return pid;
+}
+
+/**
+ * fdpass_send_tag() - send one descriptor with a one-byte payload
  * @sock:	connected unix socket
  * @fd:		descriptor to send
+ * @tag:	the payload byte
+ * @flags:	more sendmsg() flags (MSG_DONTWAIT); MSG_NOSIGNAL is implied
  *
  * Return: 0, or -errno (-EPIPE if the peer closed the socket)
  */
-int fdpass_send(int sock, int fd)
+int fdpass_send_tag(int sock, int fd, uint8_t tag, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	char byte = 0;
+	uint8_t byte = tag;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
 	struct msghdr msg = {
 		.msg_iov = &iov,
@@ -73,7 +116,7 @@ int fdpass_send(int sock, int fd)
 	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
 
 	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -81,19 +124,32 @@ int fdpass_send(int sock, int fd)
 }
 
 /**
- * fdpass_recv() - receive one descriptor sent by fdpass_send()
+ * fdpass_send() - send one descriptor with the payload 0x00
  * @sock:	connected unix socket
+ * @fd:		descriptor to send
+ *
+ * Return: 0, or -errno (-EPIPE if the peer closed the socket)
+ */
+int fdpass_send(int sock, int fd)
+{
+	return fdpass_send_tag(sock, fd, 0, 0);
+}
+
+/**
+ * fdpass_recv_tag() - receive one descriptor and its payload byte
+ * @sock:	connected unix socket
+ * @tag:	the payload byte out, or NULL
  *
  * Return: the descriptor (close-on-exec), -ENODATA if the peer closed the
  *	   socket or sent no descriptor, or -errno
  */
-int fdpass_recv(int sock)
+int fdpass_recv_tag(int sock, uint8_t *tag)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	char byte;
+	uint8_t byte;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
 	struct msghdr msg = {
 		.msg_iov = &iov,
@@ -118,5 +174,19 @@ int fdpass_recv(int sock)
 	    cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
 		return -ENODATA;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	if (tag)
+		*tag = byte;
 	return fd;
+}
+
+/**
+ * fdpass_recv() - receive one descriptor sent by fdpass_send()
+ * @sock:	connected unix socket
+ *
+ * Return: the descriptor (close-on-exec), -ENODATA if the peer closed the
+ *	   socket or sent no descriptor, or -errno
+ */
+int fdpass_recv(int sock)
+{
+	return fdpass_recv_tag(sock, NULL);
 }

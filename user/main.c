@@ -7,10 +7,13 @@
  * -netdev user list with -o, or one long option per key) and validate
  * them all before anything is opened, so a bad option starts nothing
  * (exit 2); read the host's resolver; open the transport (a socket for
- * QEMU, or a tap in a namespace made by a child); open the forwards and
- * the control socket; give up what is not needed (sandbox.c); serve
- * until SIGTERM or SIGINT, or until the command of "-- COMMAND" exits,
- * whose status is then ours.
+ * QEMU, or a tap in a namespace made by a child); start the spawner of
+ * guestfwd= commands (spawn.c: after the namespace children, so that none
+ * of them holds its socket, and in the namespaces we were started in,
+ * which this process never leaves); open the forwards and the control
+ * socket; give up what is not needed (sandbox.c); serve until SIGTERM or
+ * SIGINT, or until the command of "-- COMMAND" exits, whose status is
+ * then ours.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +38,7 @@
 #include "opts.h"
 #include "resolvconf.h"
 #include "sandbox.h"
+#include "spawn.h"
 #include "tcp.h"
 #include "tftp.h"
 #include "transport.h"
@@ -338,6 +342,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	rc = spawn_init(&opts);
+	if (rc) {
+		log_err("cannot start the guestfwd= spawner: %s", strerror(-rc));
+		goto out;
+	}
+
 	for (i = 0; i < opts.nfwd; i++) {
 		if (fwd_add(&ctx, &opts.fwd[i], err, sizeof(err)) < 0) {
 			log_err("hostfwd: %s", err);
@@ -378,6 +388,7 @@ out:
 	tftp_fini(&ctx);
 	dhcp4_fini(&ctx);
 	transport_fini(&ctx);
+	spawn_fini();
 	if (cmd) {
 		int st = ns_exit_status();
 

@@ -13,7 +13,10 @@
  *   destination			host side
  *   ---------------------------------	------------------------------------
  *   DNS address, port 53 (TCP, UDP)	the first upstream resolver
- *   guestfwd addr:port (TCP)		its HOST:PORT target, resolved once
+ *   guestfwd addr:port (TCP)		its HOST:PORT target, resolved once;
+ *					for a cmd: rule -ENETUNREACH, and
+ *					nat_gfwd_cmd() names the rule (tcp.c
+ *					runs its command, spawn.c)
  *   anything, with restrict=on		-EPERM
  *   host address			127.0.0.1 / ::1, same port, unless
  *					host loopback is off (-ENETUNREACH)
@@ -219,6 +222,45 @@ static void nat_sockaddr(const struct in6_addr *a, uint16_t port,
 }
 
 /**
+ * nat_gfwd_find() - the guestfwd= rule for a TCP destination
+ * @c:		context
+ * @dst:	guest destination (v4-mapped for IPv4)
+ * @port:	destination port, host order
+ *
+ * Return: the rule's index, or -1 if none is for @dst:@port
+ */
+static int nat_gfwd_find(const struct user_ctx *c, const struct in6_addr *dst,
+			 uint16_t port)
+{
+	const struct user_opts *o = c->o;
+	unsigned int i;
+
+	if (!inany_is4(dst))
+		return -1;
+	for (i = 0; i < o->ngfwd && i < OPTS_GUESTFWD_MAX; i++)
+		if (o->gfwd[i].addr.s_addr == inany_to4(dst).s_addr &&
+		    o->gfwd[i].port == port)
+			return (int)i;
+	return -1;
+}
+
+/**
+ * nat_gfwd_cmd() - whether a TCP destination is a guestfwd= command
+ * @c:		context
+ * @dst:	guest destination (v4-mapped for IPv4)
+ * @port:	destination port, host order
+ *
+ * Return: the index of its cmd: rule in opts.gfwd, or -1
+ */
+int nat_gfwd_cmd(const struct user_ctx *c, const struct in6_addr *dst,
+		 uint16_t port)
+{
+	int i = nat_gfwd_find(c, dst, port);
+
+	return i >= 0 && c->o->gfwd[i].cmd[0] ? i : -1;
+}
+
+/**
  * nat_to_host() - where a guest packet to @dst:@port goes on the host
  * @c:		context
  * @proto:	IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6
@@ -229,7 +271,7 @@ static void nat_sockaddr(const struct in6_addr *a, uint16_t port,
  *
  * See the table at the top of this file.  A guestfwd rule with a cmd:
  * target is not a host destination: -ENETUNREACH here, the TCP module
- * runs the command itself.
+ * asks nat_gfwd_cmd() first and runs the command instead.
  *
  * Return: 0, -EPERM (restrict=on) or -ENETUNREACH (no such destination)
  */
@@ -240,8 +282,7 @@ int nat_to_host(const struct user_ctx *c, int proto,
 	int icmp = proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 	const struct user_opts *o = c->o;
 	struct in6_addr host, dns, lo;
-	int v4 = inany_is4(dst), rc = -ENETUNREACH;
-	unsigned int i;
+	int v4 = inany_is4(dst), rc = -ENETUNREACH, i;
 
 	host = v4 ? inany_from4(o->host) : o->host6;
 	dns = v4 ? inany_from4(o->dns) : o->dns6;
@@ -254,11 +295,8 @@ int nat_to_host(const struct user_ctx *c, int proto,
 		rc = 0;
 		goto out;
 	}
-	for (i = 0; v4 && proto == IPPROTO_TCP && i < o->ngfwd &&
-		    i < OPTS_GUESTFWD_MAX; i++) {
-		if (o->gfwd[i].addr.s_addr != inany_to4(dst).s_addr ||
-		    o->gfwd[i].port != port)
-			continue;
+	i = proto == IPPROTO_TCP ? nat_gfwd_find(c, dst, port) : -1;
+	if (i >= 0) {
 		if (!nat_gfwd[i].salen)
 			goto out;
 		memcpy(sa, &nat_gfwd[i].sa, nat_gfwd[i].salen);

@@ -12,6 +12,8 @@ int nat_init(struct user_ctx *c);
 int nat_to_host(const struct user_ctx *c, int proto,
 		const struct in6_addr *dst, uint16_t port,
 		struct sockaddr_storage *sa, socklen_t *salen);
+int nat_gfwd_cmd(const struct user_ctx *c, const struct in6_addr *dst,
+		 uint16_t port);
 void nat_from_host(const struct user_ctx *c, const struct sockaddr *sa,
 		   struct in6_addr *src, uint16_t *port);
 int nat_is_guest_net(const struct user_ctx *c, const struct in6_addr *a);

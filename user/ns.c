@@ -202,7 +202,7 @@ static int ns_recv_tap(int sock, pid_t pid, int wait_child)
 int ns_join_tap(struct user_ctx *c, const char *target,
 		const struct ns_cfg *cfg)
 {
-	int netns, userns, sv[2], fd, rc;
+	int netns, userns, sock, fd, rc;
 	pid_t pid;
 
 	netns = ns_open_target(target);
@@ -215,19 +215,12 @@ int ns_join_tap(struct user_ctx *c, const char *target,
 		close(userns);
 		userns = -1;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
-		rc = -errno;
-		goto out;
-	}
-	pid = fork();
+	pid = fdpass_fork(&sock);
 	if (pid < 0) {
-		rc = -errno;
-		close(sv[0]);
-		close(sv[1]);
+		rc = (int)pid;
 		goto out;
 	}
 	if (pid == 0) {
-		close(sv[0]);
 		if (userns >= 0 && setns(userns, CLONE_NEWUSER)) {
 			log_err("cannot join the user namespace of %s: %s",
 				target, strerror(errno));
@@ -239,13 +232,12 @@ int ns_join_tap(struct user_ctx *c, const char *target,
 			_exit(1);
 		}
 		fd = ns_make_tap(c, cfg);
-		if (fd < 0 || fdpass_send(sv[1], fd))
+		if (fd < 0 || fdpass_send(sock, fd))
 			_exit(1);
 		_exit(0);
 	}
-	close(sv[1]);
-	rc = ns_recv_tap(sv[0], pid, 1);
-	close(sv[0]);
+	rc = ns_recv_tap(sock, pid, 1);
+	close(sock);
 	if (rc >= 0 && cfg->configure && c->o->ipv4) {
 		char a[2][INET_ADDRSTRLEN];
 

@@ -16,7 +16,8 @@
  *    - PR_SET_NO_NEW_PRIVS: no exec can gain privileges;
  *    - a seccomp allow-list (libseccomp): the system calls the loop
  *      needs - socket I/O, epoll, timers, memory, reading files for TFTP,
- *      unlinking its own socket files at exit - and nothing else.  Any
+ *      unlinking its own socket files at exit, socketpair() and sendmsg()
+ *      for the guestfwd= commands - and nothing else.  Any
  *      other call fails with EPERM (the loop treats it as an I/O error)
  *      rather than killing the process, so a library's rare path cannot
  *      take the guest's network down; execve, ptrace, mount, namespace
@@ -25,6 +26,13 @@
  * What it can still do is documented in tapir-user(1): open sockets and
  * connect or bind them wherever the user could (that is its job), read
  * files the user can read (the TFTP root), and remove files.
+ *
+ * The commands of guestfwd=...-cmd: rules cannot be started from inside
+ * the filter: a separate process, the spawner (spawn.c), forked before
+ * sandbox_apply(), starts them.  It is not sandboxed (the commands must run as
+ * the user's ordinary programs), but all it takes from us is a rule
+ * number and a socket, so what this process can make it do is run the
+ * commands given at start-up, no others.
  */
 #include <cap-ng.h>
 #include <errno.h>
@@ -78,18 +86,27 @@ static const int sandbox_allow[] = {
 	SCMP_SYS(gettid), SCMP_SYS(tgkill), SCMP_SYS(restart_syscall),
 	SCMP_SYS(timerfd_settime), SCMP_SYS(pipe2), SCMP_SYS(dup),
 	SCMP_SYS(statx), SCMP_SYS(getdents64), SCMP_SYS(uname),
-	SCMP_SYS(sendfile), SCMP_SYS(openat2),
+	SCMP_SYS(sendfile), SCMP_SYS(openat2), SCMP_SYS(socketpair),
 };
+
+/**
+ * sandbox_close_from() - close every file descriptor from @first up
+ * @first:	lowest descriptor to close
+ */
+void sandbox_close_from(int first)
+{
+	if (syscall(SYS_close_range, (unsigned int)first, ~0U, 0U) == 0)
+		return;
+	for (int fd = first; fd < 1024; fd++)
+		close(fd);
+}
 
 /**
  * sandbox_close_fds() - close every file descriptor from 3 up
  */
 void sandbox_close_fds(void)
 {
-	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
-		return;
-	for (int fd = 3; fd < 1024; fd++)
-		close(fd);
+	sandbox_close_from(3);
 }
 
 /**

@@ -2,6 +2,7 @@
 #ifndef TAPIR_USER_SANDBOX_H
 #define TAPIR_USER_SANDBOX_H
 
+void sandbox_close_from(int first);
 void sandbox_close_fds(void);
 int sandbox_apply(void);
 

@@ -21,6 +21,15 @@
  * goes, a non-blocking connect() follows) or from a connection a hostfwd
  * listener accepted (tcp_from_host(): we send the guest a SYN).
  *
+ * A guest SYN to a guestfwd=...-cmd: server (nat_gfwd_cmd()) is served by
+ * a command instead: spawn.c starts it on one end of a unix stream
+ * socketpair and gives us the other, already connected, so the SYN-ACK
+ * goes out at once.  Everything below works the same on that socket,
+ * with SO_PEEK_OFF too (AF_UNIX streams have it); such a flow (F_UNIX)
+ * only leaves out what TCP sockets alone have: TCP_NODELAY and MSG_MORE
+ * are not used, and acknowledged bytes are dropped by reading them into
+ * the discard buffer, since recv(MSG_TRUNC) does not discard on AF_UNIX.
+ *
  * Two sequence spaces
  *
  * Guest -> host.  rcv_nxt is the next sequence number we expect from the
@@ -143,6 +152,7 @@
 #include "log.h"
 #include "nat.h"
 #include "pkt.h"
+#include "spawn.h"
 #include "tcp.h"
 
 /* TCP header flags */
@@ -211,6 +221,7 @@ enum tcp_flow_state {
 #define F_ACK_PENDING	0x0800	/* a delayed ACK is due */
 #define F_RTT		0x1000	/* a segment is being timed */
 #define F_CORKED	0x2000	/* guest data written with MSG_MORE */
+#define F_UNIX		0x4000	/* a guestfwd command's unix socket */
 
 /**
  * struct tcp_flow - one connection
@@ -883,7 +894,7 @@ static void tcp_uncork(struct tcp_flow *f)
 {
 	int one = 1;
 
-	if (f->fd >= 0)
+	if (f->fd >= 0 && !(f->flags & F_UNIX))
 		setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	f->flags &= (uint16_t)~F_CORKED;
 }
@@ -898,13 +909,15 @@ static void tcp_uncork(struct tcp_flow *f)
  * keeps filling full-sized segments) until a segment with PSH or FIN
  * ends a guest write, and that one goes out at once with all before it.
  * The timer flushes what a guest left without PSH.  SO_PEEK_OFF 0 turns
- * peek offsets on: from now on peeking advances it.
+ * peek offsets on: from now on peeking advances it.  A command's unix
+ * socket (F_UNIX) has no Nagle to turn off.
  */
 static void tcp_sock_setup(struct tcp_flow *f)
 {
 	int one = 1, zero = 0;
 
-	setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (!(f->flags & F_UNIX))
+		setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (tcp.peek_off)
 		setsockopt(f->fd, SOL_SOCKET, SO_PEEK_OFF, &zero, sizeof(zero));
 	tcp_sndbuf_read(f);
@@ -942,6 +955,26 @@ static void tcp_epoll_update(struct user_ctx *c, struct tcp_flow *f)
 /* ---- host -> guest ---------------------------------------------------- */
 
 /**
+ * tcp_discard_iov() - iovecs that read @len bytes into the discard buffer
+ * @iov:	TCP_DISCARD_IOV entries
+ * @len:	bytes, at most TCP_DISCARD_IOV * TCP_DISCARD_SIZE
+ *
+ * Return: entries used
+ */
+static int tcp_discard_iov(struct iovec *iov, size_t len)
+{
+	int cnt;
+
+	for (cnt = 0; len; cnt++) {
+		iov[cnt].iov_base = tcp_discard;
+		iov[cnt].iov_len = len < TCP_DISCARD_SIZE ? len
+							  : TCP_DISCARD_SIZE;
+		len -= iov[cnt].iov_len;
+	}
+	return cnt;
+}
+
+/**
  * tcp_peek() - read data not yet sent to the guest, leaving it queued
  * @f:		flow
  * @want:	most bytes to read into tcp_buf
@@ -956,7 +989,7 @@ static ssize_t tcp_peek(struct tcp_flow *f, size_t want)
 {
 	struct iovec iov[TCP_DISCARD_IOV + 1];
 	struct msghdr mh = { .msg_iov = iov };
-	size_t skip = 0, left;
+	size_t skip = 0;
 	ssize_t n;
 	int cnt = 0;
 
@@ -964,12 +997,7 @@ static ssize_t tcp_peek(struct tcp_flow *f, size_t want)
 		skip = f->snd_nxt - f->snd_head;
 		if (skip > (size_t)TCP_DISCARD_IOV * TCP_DISCARD_SIZE)
 			return -EAGAIN;
-		for (left = skip; left; cnt++) {
-			iov[cnt].iov_base = tcp_discard;
-			iov[cnt].iov_len = left < TCP_DISCARD_SIZE ?
-					   left : TCP_DISCARD_SIZE;
-			left -= iov[cnt].iov_len;
-		}
+		cnt = tcp_discard_iov(iov, skip);
 	}
 	iov[cnt].iov_base = tcp_buf;
 	iov[cnt].iov_len = want;
@@ -1043,6 +1071,39 @@ static void tcp_send_fin(struct user_ctx *c, struct tcp_flow *f)
 }
 
 /**
+ * tcp_read_discard() - read and throw away @n bytes of a socket
+ * @fd:		socket
+ * @n:		bytes
+ *
+ * For AF_UNIX streams, where recv(MSG_TRUNC) does not discard.
+ *
+ * Return: bytes read, or -1 with errno if none could be
+ */
+static ssize_t tcp_read_discard(int fd, size_t n)
+{
+	struct iovec iov[TCP_DISCARD_IOV];
+	struct msghdr mh = { .msg_iov = iov };
+	size_t done = 0, chunk;
+	ssize_t r;
+
+	while (done < n) {
+		chunk = n - done;
+		if (chunk > (size_t)TCP_DISCARD_IOV * TCP_DISCARD_SIZE)
+			chunk = (size_t)TCP_DISCARD_IOV * TCP_DISCARD_SIZE;
+		mh.msg_iovlen = (size_t)tcp_discard_iov(iov, chunk);
+		r = recvmsg(fd, &mh, MSG_DONTWAIT);
+		if (r < 0 && !done)
+			return -1;
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+		if ((size_t)r < chunk)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+/**
  * tcp_drop_acked() - drop acknowledged bytes from the socket's queue
  * @c:		context
  * @f:		flow
@@ -1053,7 +1114,8 @@ static void tcp_send_fin(struct user_ctx *c, struct tcp_flow *f)
  * ACKs while the guest's window is what holds data back; but bytes held
  * in the queue shrink the window the host's peer sees, so once the queue
  * has nothing more to send they all go.  Without SO_PEEK_OFF every peek
- * would read them again, so they go at once.
+ * would read them again, so they go at once.  A command's unix socket
+ * (F_UNIX) has them read into the discard buffer instead.
  *
  * Return: 0, or -1 if the flow was reset
  */
@@ -1067,7 +1129,10 @@ static int tcp_drop_acked(struct user_ctx *c, struct tcp_flow *f, int all)
 	n = end - f->snd_head;
 	if (!n || f->fd < 0 || (!all && tcp.peek_off && n < TCP_DROP_BATCH))
 		return 0;
-	r = recv(f->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
+	if (f->flags & F_UNIX)
+		r = tcp_read_discard(f->fd, n);
+	else
+		r = recv(f->fd, NULL, n, MSG_TRUNC | MSG_DONTWAIT);
 	if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
 		tcp_reset(c, f);
 		return -1;
@@ -1462,7 +1527,8 @@ static void tcp_data_in(struct user_ctx *c, struct tcp_flow *f,
 	d += skip;
 	dlen -= skip;
 	if (dlen) {
-		int more = !(s->flags & SEG_PSH) && !fin ? MSG_MORE : 0;
+		int more = !(s->flags & SEG_PSH) && !fin &&
+			   !(f->flags & F_UNIX) ? MSG_MORE : 0;
 
 		n = send(f->fd, d, dlen, MSG_DONTWAIT | MSG_NOSIGNAL | more);
 		if (more)
@@ -1553,6 +1619,56 @@ static void tcp_in_established(struct user_ctx *c, struct tcp_flow *f,
 }
 
 /**
+ * tcp_connected() - the host connect() completed, or a command's socket
+ *		     is there: SYN-ACK to the guest
+ * @c:		context
+ * @f:		flow in FLOW_CONNECTING, or new (tcp_cmd_open())
+ */
+static void tcp_connected(struct user_ctx *c, struct tcp_flow *f)
+{
+	f->state = FLOW_SYN_RCVD;
+	f->snd_nxt = f->snd_max = f->iss + 1;
+	f->t_start = c->now_ms;
+	f->retries = 0;
+	tcp_sndbuf_read(f);
+	tcp_wnd_calc(c, f);
+	tcp_xmit(c, f, f->iss, SEG_SYN | SEG_ACK, NULL, 0);
+	f->deadline = c->now_ms + f->rto;
+	tcp_epoll_update(c, f);
+}
+
+/**
+ * tcp_cmd_open() - a new flow to a guestfwd= command: start it
+ * @c:		context
+ * @f:		flow, its tuple and the guest's SYN taken
+ * @rule:	the cmd: rule (opts.gfwd)
+ *
+ * The command's socket is connected from the start: the SYN-ACK goes to
+ * the guest at once.
+ *
+ * Return: 0, or -errno (the flow is the caller's to free)
+ */
+static int tcp_cmd_open(struct user_ctx *c, struct tcp_flow *f,
+			unsigned int rule)
+{
+	int rc;
+
+	rc = spawn_cmd(rule);
+	if (rc < 0)
+		goto out;
+	f->fd = rc;
+	f->flags |= F_UNIX;
+	tcp_sock_setup(f);
+	f->events = EPOLLET | EPOLLRDHUP;
+	rc = user_epoll_add(c, f->fd, f->events, REF_TCP, tcp_idx(f));
+	if (rc)
+		goto out;
+	tcp_connected(c, f);
+out:
+	return rc;
+}
+
+/**
  * tcp_connect() - a SYN from the guest for a new flow: connect on the host
  * @c:		context
  * @src:	guest address
@@ -1561,17 +1677,18 @@ static void tcp_in_established(struct user_ctx *c, struct tcp_flow *f,
  *
  * Refused destinations and a full table are answered with a RST.  The
  * connect() is non-blocking; its completion (EPOLLOUT) sends the SYN-ACK.
+ * A guestfwd= command is started instead (tcp_cmd_open()).
  */
 static void tcp_connect(struct user_ctx *c, const struct in6_addr *src,
 			const struct in6_addr *dst, const struct tcp_seg *s)
 {
 	struct sockaddr_storage sa;
 	struct tcp_flow *f;
-	socklen_t sl;
-	int rc;
+	socklen_t sl = 0;
+	int rc, cmd;
 
-	rc = nat_to_host(c, IPPROTO_TCP, dst, s->dport, &sa, &sl);
-	if (rc) {
+	cmd = nat_gfwd_cmd(c, dst, s->dport);
+	if (cmd < 0 && nat_to_host(c, IPPROTO_TCP, dst, s->dport, &sa, &sl)) {
 		tcp_rst_reply(c, src, dst, s);
 		return;
 	}
@@ -1602,6 +1719,13 @@ static void tcp_connect(struct user_ctx *c, const struct in6_addr *src,
 	f->snd_wl2 = f->iss;
 	tcp_hash_add(f);
 
+	if (cmd >= 0) {
+		rc = tcp_cmd_open(c, f, (unsigned int)cmd);
+		if (!rc)
+			return;
+		errno = -rc;
+		goto fail;
+	}
 	f->fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		       IPPROTO_TCP);
 	if (f->fd < 0)
@@ -1619,24 +1743,6 @@ fail:
 	log_debug("tcp: connect: %s", strerror(errno));
 	tcp_rst_reply(c, src, dst, s);
 	tcp_flow_free(f);
-}
-
-/**
- * tcp_connected() - the host connect() completed: SYN-ACK to the guest
- * @c:		context
- * @f:		flow in FLOW_CONNECTING
- */
-static void tcp_connected(struct user_ctx *c, struct tcp_flow *f)
-{
-	f->state = FLOW_SYN_RCVD;
-	f->snd_nxt = f->snd_max = f->iss + 1;
-	f->t_start = c->now_ms;
-	f->retries = 0;
-	tcp_sndbuf_read(f);
-	tcp_wnd_calc(c, f);
-	tcp_xmit(c, f, f->iss, SEG_SYN | SEG_ACK, NULL, 0);
-	f->deadline = c->now_ms + f->rto;
-	tcp_epoll_update(c, f);
 }
 
 /**

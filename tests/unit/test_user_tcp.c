@@ -13,6 +13,10 @@
  * loopback, which the guest reaches as 10.0.2.2 (nat.c maps the host
  * address to 127.0.0.1).  The test drives the epoll loop itself and owns
  * the clock (c->now_ms), so retransmission timers fire when it says.
+ *
+ * The guestfwd=...-cmd: tests have real commands on the other side: the
+ * spawner (spawn.c) is started for them and runs cat and printf through
+ * /bin/sh, on unix sockets instead of TCP ones.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -36,6 +40,7 @@
 #include "nat.h"
 #include "opts.h"
 #include "pkt.h"
+#include "spawn.h"
 #include "tcp.h"
 #include "user.h"
 
@@ -224,11 +229,15 @@ static uint64_t mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void ctx_open(unsigned int flows_max)
+/* ctx_open_with() - a context with the -netdev user list @list, or the
+ * defaults for NULL */
+static void ctx_open_with(unsigned int flows_max, const char *list)
 {
 	char err[256];
 
 	opts_defaults(&opts);
+	if (list)
+		assert_int_equal(opts_parse(&opts, list, err, sizeof(err)), 0);
 	assert_int_equal(opts_finish(&opts, err, sizeof(err)), 0);
 	opts.flows_max = flows_max;
 	memset(&ctx, 0, sizeof(ctx));
@@ -252,6 +261,11 @@ static void ctx_open(unsigned int flows_max)
 	assert_int_equal(tcp_init(&ctx), 0);
 	cap_reset();
 	cap_fail = cap_drop = 0;
+}
+
+static void ctx_open(unsigned int flows_max)
+{
+	ctx_open_with(flows_max, NULL);
 }
 
 static void ctx_close(void)
@@ -507,6 +521,31 @@ static void g_take(struct gconn *g, const struct pseg *s)
 	}
 }
 
+/**
+ * g_send_window() - send @data from snd_nxt on, in segments of 1460 bytes,
+ *		     as far as the engine's window goes
+ * @base:	sequence number of @data[0]
+ * @total:	bytes in @data
+ *
+ * Return: segments sent
+ */
+static int g_send_window(struct gconn *g, const uint8_t *data, uint32_t base,
+			 size_t total)
+{
+	size_t off = g->snd_nxt - base, l;
+	int sent = 0;
+
+	while (off < total && g->snd_nxt - g->snd_una < g->peer_wnd) {
+		l = total - off < 1460 ? total - off : 1460;
+		if (l > g->peer_wnd - (g->snd_nxt - g->snd_una))
+			l = g->peer_wnd - (g->snd_nxt - g->snd_una);
+		g_send(g, F_ACK, data + off, l);
+		off += l;
+		sent++;
+	}
+	return sent;
+}
+
 /* g_drain() - take every captured segment (all must belong to @g) */
 static int g_drain(struct gconn *g)
 {
@@ -521,13 +560,11 @@ static int g_drain(struct gconn *g)
 	return n;
 }
 
-/* g_connect() - SYN, SYN-ACK, ACK */
-static void g_connect(struct gconn *g)
+/* g_synack() - after the guest's SYN: take the SYN-ACK, send the ACK */
+static void g_synack(struct gconn *g)
 {
 	struct pseg s;
 
-	g_send(g, F_SYN, NULL, 0);
-	settle();
 	assert_true(next_seg(&s));
 	assert_true(g_mine(g, &s));
 	assert_int_equal(s.flags, F_SYN | F_ACK);
@@ -543,6 +580,14 @@ static void g_connect(struct gconn *g)
 	g->peer_wnd = s.wnd;
 	g_send(g, F_ACK, NULL, 0);
 	settle();
+}
+
+/* g_connect() - SYN, SYN-ACK, ACK */
+static void g_connect(struct gconn *g)
+{
+	g_send(g, F_SYN, NULL, 0);
+	settle();
+	g_synack(g);
 }
 
 /* ---- tests ------------------------------------------------------------ */
@@ -673,20 +718,12 @@ static void test_guest_to_host(void **state)
 	assert_true(g.peer_wnd > 0);
 	assert_true(g.peer_wnd <= wmem_max());
 	while (rcvd < total) {
-		size_t off = g.snd_nxt - base, l;
-		int sent = 0;
+		int sent;
 
 		assert_true(mono_ms() - t0 < 20000);	/* no stall */
 		assert_true(g.peer_wnd <= wmem_max());
 		/* send what the window allows */
-		while (off < total && g.snd_nxt - g.snd_una < g.peer_wnd) {
-			l = total - off < 1460 ? total - off : 1460;
-			if (l > g.peer_wnd - (g.snd_nxt - g.snd_una))
-				l = g.peer_wnd - (g.snd_nxt - g.snd_una);
-			g_send(&g, F_ACK, data + off, l);
-			off += l;
-			sent++;
-		}
+		sent = g_send_window(&g, data, base, total);
 		g_drain(&g);
 		if (!g.peer_wnd)
 			zero_seen = 1;
@@ -1693,6 +1730,156 @@ static void test_fini(void **state)
 	close(lfd);
 }
 
+/* ---- guestfwd=...-cmd: ------------------------------------------------ */
+
+#define CMD_ECHO_PORT	4321
+#define CMD_OUT_PORT	4322
+#define CMD_LIST	"guestfwd=tcp:10.0.2.100:4321-cmd:cat," \
+			"guestfwd=tcp:10.0.2.100:4322-cmd:printf cmd-out"
+
+static int setup_cmd(void **state)
+{
+	fallback = state && *state ? *(int *)*state : 0;
+	ctx_open_with(64, CMD_LIST);
+	assert_int_equal(spawn_init(&opts), 0);
+	return 0;
+}
+
+static int teardown_cmd(void **state)
+{
+	(void)state;
+	ctx_close();
+	spawn_fini();
+	return 0;
+}
+
+/* g_cmd_init() - a guest connection to the guestfwd server 10.0.2.100 */
+static void g_cmd_init(struct gconn *g, uint16_t port)
+{
+	struct in_addr a = { htonl(0x0a000264) };
+
+	g_init(g, 0, port);
+	g->ra = inany_from4(a);
+}
+
+/*
+ * 1 MB through cat: the guest sends within the engine's window, takes
+ * the echo as it comes, then sends FIN; cat sees EOF and exits, and the
+ * guest sees FIN after the last byte.  Nothing is left: no flow, no fd.
+ */
+static void test_cmd_echo(void **state)
+{
+	const size_t total = 1 << 20;
+	uint8_t *data = malloc(total), *rx = malloc(total);
+	int fds = count_fds(), fin_sent = 0;
+	uint64_t t0 = mono_ms();
+	struct gconn g;
+	uint32_t base;
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(rx);
+	for (size_t i = 0; i < total; i++)
+		data[i] = (uint8_t)(i * 5 + (i >> 10));
+	g_cmd_init(&g, CMD_ECHO_PORT);
+	g.rx = rx;
+	g.rxcap = total;
+	g_connect(&g);
+	assert_int_equal(tcp_count(c), 1);
+	assert_int_equal(count_fds(), fds + 1);
+	base = g.snd_una;
+	while (!g.fin) {
+		uint32_t rcv = g.rcv_nxt;
+		int sent;
+
+		assert_true(mono_ms() - t0 < 30000);	/* no stall */
+		assert_false(g.rst);
+		sent = g_send_window(&g, data, base, total);
+		if (!fin_sent && g.snd_una == base + total) {
+			g_send(&g, F_ACK | F_FIN, NULL, 0);
+			fin_sent = sent = 1;
+		}
+		if (!pump(0))
+			pump(1);
+		g_drain(&g);
+		if (g.rcv_nxt != rcv)
+			g_send(&g, F_ACK, NULL, 0);
+		else if (!sent)
+			advance(100);		/* delayed ACKs, window */
+		g_drain(&g);
+		/* something was dropped: go back, as a guest would */
+		if (!fin_sent && (g.dupacks >= 3 ||
+				  (!sent && g.snd_nxt != g.snd_una))) {
+			g.snd_nxt = g.snd_una;
+			g.dupacks = 0;
+		}
+	}
+	assert_int_equal(g.rxlen, total);
+	assert_memory_equal(rx, data, total);
+	assert_int_equal(g.snd_una, g.snd_nxt);		/* our FIN acked */
+	advance(3000);
+	assert_int_equal(tcp_count(c), 0);
+	assert_int_equal(count_fds(), fds);
+	free(data);
+	free(rx);
+}
+
+/*
+ * A command that writes and exits at once: the SYN-ACK comes with no
+ * wait, the output arrives, then FIN; the guest closes its side too.
+ */
+static void test_cmd_output(void **state)
+{
+	int fds = count_fds();
+	uint64_t t0 = mono_ms();
+	struct gconn g;
+	char buf[64];
+
+	(void)state;
+	g_cmd_init(&g, CMD_OUT_PORT);
+	g.rx = (uint8_t *)buf;
+	g.rxcap = sizeof(buf);
+	g_send(&g, F_SYN, NULL, 0);
+	assert_int_equal(cap_pending(), 1);	/* at once, no connect() */
+	g_synack(&g);
+	while (!g.fin) {
+		uint32_t rcv = g.rcv_nxt;
+
+		assert_true(mono_ms() - t0 < 10000);
+		assert_false(g.rst);
+		pump(5);
+		g_drain(&g);
+		if (g.rcv_nxt != rcv)
+			g_send(&g, F_ACK, NULL, 0);
+	}
+	assert_int_equal(g.rxlen, 7);
+	assert_memory_equal(buf, "cmd-out", 7);
+	g_send(&g, F_ACK | F_FIN, NULL, 0);
+	g_drain(&g);
+	assert_int_equal(g.snd_una, g.snd_nxt);
+	advance(3000);
+	assert_int_equal(tcp_count(c), 0);
+	assert_int_equal(count_fds(), fds);
+}
+
+/* Without the spawner, a connection to a command is refused (RST). */
+static void test_cmd_no_spawner(void **state)
+{
+	struct gconn g;
+	struct pseg s;
+
+	(void)state;
+	spawn_fini();
+	g_cmd_init(&g, CMD_ECHO_PORT);
+	g_send(&g, F_SYN, NULL, 0);
+	assert_true(next_seg(&s));
+	assert_true(g_mine(&g, &s));
+	assert_true(s.flags & F_RST);
+	assert_int_equal(s.ack, g.snd_nxt);
+	assert_int_equal(tcp_count(c), 0);
+	assert_int_equal(cap_pending(), 0);
+}
+
 static int mode_peek = 0, mode_fallback = 1;
 
 #define T(fn) \
@@ -1701,6 +1888,9 @@ static int mode_peek = 0, mode_fallback = 1;
 #define TF(fn) \
 	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, \
 						 &mode_fallback)
+#define TC(fn, mode) \
+	cmocka_unit_test_prestate_setup_teardown(fn, setup_cmd, \
+						 teardown_cmd, &(mode))
 
 int main(void)
 {
@@ -1734,6 +1924,12 @@ int main(void)
 		TF(test_zero_window),
 		TF(test_guest_fin),
 		TF(test_host_fin),
+		/* guestfwd commands, on unix sockets */
+		TC(test_cmd_echo, mode_peek),
+		TC(test_cmd_output, mode_peek),
+		TC(test_cmd_no_spawner, mode_peek),
+		TC(test_cmd_echo, mode_fallback),
+		TC(test_cmd_output, mode_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
