@@ -307,6 +307,7 @@ int main(int argc, char **argv)
 
 	loop_ctx_init(&ctx, &opts);
 	main_resolver(&ctx, resolv);
+	sandbox_raise_nofile(opts.flows_max);
 
 	rc = loop_init(&ctx);
 	if (!rc)

@@ -55,6 +55,7 @@
 #include "nl_addr.h"
 #include "nl_route.h"
 #include "ns.h"
+#include "sandbox.h"
 #include "tap.h"
 #include "user.h"
 
@@ -372,6 +373,7 @@ int ns_spawn(struct user_ctx *c, char **argv, const struct ns_cfg *cfg)
 		close(go[0]);
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
+		sandbox_child_limits();
 		execvp(argv[0], argv);
 		log_err("%s: %s", argv[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);

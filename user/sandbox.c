@@ -11,6 +11,12 @@
  *
  * 1. sandbox_close_fds(), first thing in main(): every fd from 3 up is
  *    closed, so nothing inherited by accident stays reachable.
+ *    sandbox_raise_nofile() then lifts the soft limit on open files to
+ *    the hard one: every TCP flow holds a socket, and the usual soft
+ *    limit of 1024 would cut the flow table (--max-flows) short.  The
+ *    programs tapir-user starts (the "--" command, guestfwd commands) get
+ *    the old limit back first (sandbox_child_limits()), since some
+ *    programs still use select(), which cannot take fds above 1023.
  * 2. sandbox_apply(), after set-up:
  *    - any capability still held (when started by root) is dropped;
  *    - PR_SET_NO_NEW_PRIVS: no exec can gain privileges;
@@ -39,6 +45,7 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -47,6 +54,10 @@
 
 /* Set once the seccomp filter is loaded */
 static int sandbox_on;
+
+/* The limit on open files tapir-user was started with, for its children */
+static struct rlimit sandbox_nofile;
+static int sandbox_nofile_saved;
 
 /*
  * LeakSanitizer (sanitizer builds only) checks for leaks at exit by
@@ -107,6 +118,43 @@ void sandbox_close_from(int first)
 void sandbox_close_fds(void)
 {
 	sandbox_close_from(3);
+}
+
+/**
+ * sandbox_raise_nofile() - raise the soft limit on open files to the hard
+ * limit, keeping the old one for sandbox_child_limits()
+ * @flows:	flow table size per protocol
+ *
+ * When even the hard limit is below the TCP table's size, say so once:
+ * connections beyond it are refused (RST), not queued.
+ */
+void sandbox_raise_nofile(unsigned int flows)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	sandbox_nofile = rl;
+	sandbox_nofile_saved = 1;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			rl.rlim_cur = sandbox_nofile.rlim_cur;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < flows)
+		log_warn("open files limited to %llu, fewer than the %u TCP "
+			 "flows of the flow table (--max-flows)",
+			 (unsigned long long)rl.rlim_cur, flows);
+}
+
+/**
+ * sandbox_child_limits() - in a child about to exec a program: give back
+ * the limit on open files tapir-user was started with
+ */
+void sandbox_child_limits(void)
+{
+	if (sandbox_nofile_saved)
+		setrlimit(RLIMIT_NOFILE, &sandbox_nofile);
 }
 
 /**

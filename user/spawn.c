@@ -123,6 +123,7 @@ static void __attribute__((noreturn)) spawn_exec(const char *cmd, int conn)
 	if (dup2(conn, 0) < 0 || dup2(conn, 1) < 0)
 		_exit(126);
 	sandbox_close_from(3);
+	sandbox_child_limits();
 	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	log_err("guestfwd: /bin/sh: %s", strerror(errno));
 	_exit(127);

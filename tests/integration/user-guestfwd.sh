@@ -102,10 +102,11 @@ ended() {
 }
 HOSTNS=$(h_in readlink /proc/self/ns/net)
 
-# The probe command reports its uid, its network namespace and what it has
-# open (from the shell that runs it, which does not exec the last command
-# of a list); "$$" in it is its shell's pid.
-PROBE='id -u; readlink /proc/self/ns/net; ls /proc/$$/fd | sort -n | tr "\n" " "'
+# The probe command reports its uid, its network namespace and what is
+# open in a program it runs (ls, which lists its own fds: what the command
+# inherited, plus 3 for the directory it reads).  Listing the shell's own
+# fds from a pipeline would race with the shell's pipe ends.
+PROBE='id -u; readlink /proc/self/ns/net; ls /proc/self/fd | sort -n | tr "\n" " "'
 
 user_start "$D/user.log" --netns "$U_GPID" \
 	-o "guestfwd=tcp:$S:4321-cmd:cat" \
@@ -135,7 +136,8 @@ probe=$(gf $S 4323 read)
 t_eq "the command runs as nobody" 65534 "$(sed -n 1p <<<"$probe")"
 t_eq "the command is in the host's network namespace" "$HOSTNS" \
 	"$(sed -n 2p <<<"$probe")"
-t_eq "the command has only 0, 1 and 2 open" "0 1 2 " "$(sed -n 3p <<<"$probe")"
+t_eq "the command has only 0, 1 and 2 open (3: ls's directory)" "0 1 2 3 " \
+	"$(sed -n 3p <<<"$probe")"
 
 # concurrent connections: a process each
 rm -f "$D/ready" "$D/go"

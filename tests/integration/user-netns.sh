@@ -137,6 +137,10 @@ t_wait_for 15 sh -c "[ \$(ls /proc/$U_PID/fd | wc -l) -le $base ]"
 after=$(user_fds)
 t_check "fds after 10,000 connections ($after) back to the baseline ($base)" \
 	[ "$after" -le "$base" ]
+# started with a soft limit of 1024 open files (U_AS), tapir-user raises it
+# to the hard one (one fd a flow)
+t_eq "open files: soft limit raised to the hard one" 1 \
+	"$(awk '/^Max open files/ { print ($4 == $5 && $4 > 1024) }' "/proc/$U_PID/limits")"
 
 # restrict=on in a second guest
 G1=$U_GPID P1=$U_PID

@@ -43,9 +43,11 @@ U_PID=""
 # /dev/net/tun is 0666 on distributions but may be 0600 on a test machine:
 # the command sees a private one, 0666, on a tmpfs mounted over /dev/net
 # in the mount namespace "ip netns exec" makes for it (the machine's /dev
-# is never touched).
+# is never touched).  The soft limit on open files is 1024, as in a login
+# session (tapir-user raises it itself).
 U_AS=(sh -c 'mount -t tmpfs -o mode=0755 tapir-test /dev/net &&
-	mknod -m 0666 /dev/net/tun c 10 200 && exec "$@"' sh
+	mknod -m 0666 /dev/net/tun c 10 200 && ulimit -Sn 1024 &&
+	exec "$@"' sh
 	setpriv --reuid=$U_UID --regid=$U_GID --clear-groups --inh-caps=-all)
 
 h_in() { net_in "$NET_HOST" "$@"; }
