@@ -17,6 +17,15 @@
  * The table has FWD_MAX slots; the epoll reference of a slot's sockets
  * is twice its index, plus one for the second (IPv6) socket.  Removing a forward closes its sockets; TCP connections
  * already made through it go on, UDP flows through it end.
+ *
+ * A listener takes at most FWD_ACCEPT_BATCH connections per event, so a
+ * storm on one port cannot starve the rest of the loop.  When accept()
+ * fails for want of resources (no fd or no memory left), the pending
+ * connection stays in the kernel's queue and the listener would be
+ * readable again at once: it is taken
+ * out of the epoll set for FWD_PAUSE_MS (fwd_timer() puts it back), and
+ * the warning is given at most every FWD_WARN_MS, instead of a busy loop
+ * writing one warning per turn.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -36,18 +45,27 @@
 
 /* Connections accepted per event, to stay fair */
 #define FWD_ACCEPT_BATCH	32
+/* A listener that cannot accept (no fds, no memory) rests this long, ms */
+#define FWD_PAUSE_MS		200
+/* ... and says so at most this often, ms */
+#define FWD_WARN_MS		10000
 
 /**
  * struct fwd_slot - one forward
  * @used:	slot in use
  * @rule:	the rule; host_port is the bound port (if 0 was asked)
  * @fd:		its sockets (IPv4 and IPv6), -1 if not used
+ * @resume:	when a paused listener is put back (ms), 0 if not paused
  */
 static struct fwd_slot {
 	int used;
 	struct opts_fwd rule;
 	int fd[2];
+	uint64_t resume[2];
 } fwd_tab[FWD_MAX];
+
+/* Listeners paused (fwd_slot.resume set) */
+static unsigned int fwd_paused;
 
 /**
  * fwd_same() - whether two rules name the same forward
@@ -149,6 +167,10 @@ static void fwd_close_slot(struct user_ctx *c, struct fwd_slot *s)
 	int i;
 
 	for (i = 0; i < 2; i++) {
+		if (s->resume[i]) {
+			s->resume[i] = 0;
+			fwd_paused--;
+		}
 		if (s->fd[i] < 0)
 			continue;
 		if (s->rule.udp)
@@ -198,6 +220,7 @@ int fwd_add(struct user_ctx *c, const struct opts_fwd *f, char *err,
 	}
 	s->rule = *f;
 	s->fd[0] = s->fd[1] = -1;
+	s->resume[0] = s->resume[1] = 0;
 	rc = fwd_socket(f, 0, f->host_port, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -285,15 +308,63 @@ const struct opts_fwd *fwd_rule(int slot)
 }
 
 /**
+ * fwd_pause() - rest a listener that cannot accept for FWD_PAUSE_MS
+ * @c:		context
+ * @s:		the forward
+ * @i:		which of its sockets (0 or 1)
+ * @err:	accept()'s errno
+ */
+static void fwd_pause(struct user_ctx *c, struct fwd_slot *s, unsigned int i,
+		      int err)
+{
+	static uint64_t warned_ms;
+	uint32_t idx = (uint32_t)(s - fwd_tab) * 2 + i;
+
+	if (!warned_ms || c->now_ms - warned_ms >= FWD_WARN_MS) {
+		log_warn("hostfwd TCP port %u: cannot accept: %s; pausing it",
+			 s->rule.host_port, strerror(err));
+		warned_ms = c->now_ms;
+	}
+	if (s->resume[i] || user_epoll_mod(c, s->fd[i], 0, REF_TCP_LISTEN, idx))
+		return;
+	s->resume[i] = c->now_ms + FWD_PAUSE_MS;
+	fwd_paused++;
+}
+
+/**
+ * fwd_timer() - put paused listeners back in the epoll set when due
+ * @c:		context
+ */
+void fwd_timer(struct user_ctx *c)
+{
+	unsigned int i, j;
+
+	for (i = 0; fwd_paused && i < FWD_MAX; i++) {
+		struct fwd_slot *s = &fwd_tab[i];
+
+		for (j = 0; j < 2; j++) {
+			if (!s->resume[j] || c->now_ms < s->resume[j])
+				continue;
+			s->resume[j] = 0;
+			fwd_paused--;
+			if (user_epoll_mod(c, s->fd[j], EPOLLIN, REF_TCP_LISTEN,
+					   i * 2 + j))
+				log_warn("hostfwd TCP port %u: cannot resume "
+					 "listening", s->rule.host_port);
+		}
+	}
+}
+
+/**
  * fwd_accept() - hand connections on a TCP listener to the TCP engine
  * @c:		context
  * @s:		the forward
- * @fd:		its listener
+ * @si:		which of its sockets (0 or 1)
  */
-static void fwd_accept(struct user_ctx *c, const struct fwd_slot *s, int fd)
+static void fwd_accept(struct user_ctx *c, struct fwd_slot *s, unsigned int si)
 {
 	const struct opts_fwd *f = &s->rule;
-	int i, cfd, rc;
+	int i, cfd, rc, fd = s->fd[si];
 
 	for (i = 0; i < FWD_ACCEPT_BATCH; i++) {
 		struct sockaddr_storage ss;
@@ -304,8 +375,11 @@ static void fwd_accept(struct user_ctx *c, const struct fwd_slot *s, int fd)
 		cfd = accept4(fd, (struct sockaddr *)&ss, &sl,
 			      SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (cfd < 0) {
-			if (errno != EAGAIN && errno != EINTR &&
-			    errno != ECONNABORTED)
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				fwd_pause(c, s, si, errno);
+			else if (errno != EAGAIN && errno != EINTR &&
+				 errno != ECONNABORTED)
 				log_warn("hostfwd accept: %s", strerror(errno));
 			return;
 		}
@@ -343,7 +417,7 @@ void fwd_event(struct user_ctx *c, enum user_ref_type type, uint32_t idx,
 	if (s->fd[i] < 0)
 		return;
 	if (type == REF_TCP_LISTEN)
-		fwd_accept(c, s, s->fd[i]);
+		fwd_accept(c, s, i);
 	else
 		udp_fwd_recv(c, s->fd[i], &s->rule);
 }

@@ -20,6 +20,7 @@ const struct opts_fwd *fwd_rule(int slot);
 int fwd_foreach(const struct user_ctx *c, fwd_cb cb, void *arg);
 void fwd_event(struct user_ctx *c, enum user_ref_type type, uint32_t idx,
 	       uint32_t events);
+void fwd_timer(struct user_ctx *c);
 void fwd_fini(struct user_ctx *c);
 
 #endif /* TAPIR_USER_FWD_H */

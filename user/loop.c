@@ -185,6 +185,7 @@ static void loop_tick(struct user_ctx *c)
 	tcp_timer(c);
 	udp_timer(c);
 	icmp_timer(c);
+	fwd_timer(c);
 	transport_timer(c);
 }
 

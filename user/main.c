@@ -11,9 +11,11 @@
  * guestfwd= commands (spawn.c: after the namespace children, so that none
  * of them holds its socket, and in the namespaces we were started in,
  * which this process never leaves); open the forwards and the control
- * socket; give up what is not needed (sandbox.c); serve until SIGTERM or
- * SIGINT, or until the command of "-- COMMAND" exits, whose status is
- * then ours.
+ * socket; raise the soft fd limit to the hard one (the flow tables were
+ * sized to fit the hard one, see main_fd_budget(); programs we start get
+ * the old limit back, sandbox.c); give up what is not needed (sandbox.c);
+ * serve until SIGTERM or SIGINT, or until the command of "-- COMMAND"
+ * exits, whose status is then ours.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -46,6 +49,10 @@
 #include "user.h"
 
 #define PROG	"tapir user"
+
+/* fds that are not flows' sockets: the loop's, the transport, the control
+ * socket and its connections, TFTP files (and two per forward, added) */
+#define MAIN_FD_RESERVE	128
 
 static struct user_opts opts;
 static struct user_ctx ctx;
@@ -139,6 +146,32 @@ static void main_resolver(struct user_ctx *c, const char *path)
 	}
 	if (!c->resolver_port)
 		c->resolver_port = 53;
+}
+
+/**
+ * main_fd_budget() - shrink the flow tables to what the fd limit allows
+ * @o:		options; flows_max may be lowered
+ *
+ * Every flow holds a host socket, and there are three tables (TCP, UDP,
+ * ICMP) of flows_max each.  If the hard RLIMIT_NOFILE cannot hold them
+ * all, a flood would run out of fds before any table filled up: accept()
+ * and socket() would fail, and the tables' own policy for a full table
+ * (tcp.c: the oldest handshake gives way) would never apply.  So the
+ * tables shrink to fit, and the user is told.
+ */
+static void main_fd_budget(struct user_opts *o)
+{
+	rlim_t reserve = MAIN_FD_RESERVE + 2 * (rlim_t)o->nfwd, n;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_max == RLIM_INFINITY ||
+	    rl.rlim_max >= 3 * (rlim_t)o->flows_max + reserve)
+		return;
+	n = rl.rlim_max > reserve + 3 * 16 ? (rl.rlim_max - reserve) / 3 : 16;
+	log_warn("the fd limit (%llu) cannot hold %u flows per protocol: "
+		 "tables of %llu", (unsigned long long)rl.rlim_max,
+		 o->flows_max, (unsigned long long)n);
+	o->flows_max = (unsigned int)n;
 }
 
 /**
@@ -305,9 +338,9 @@ int main(int argc, char **argv)
 	log_init("tapir-user", LOG_TO_STDERR, 0);
 	log_set_debug(debug);
 
+	main_fd_budget(&opts);
 	loop_ctx_init(&ctx, &opts);
 	main_resolver(&ctx, resolv);
-	sandbox_raise_nofile(opts.flows_max);
 
 	rc = loop_init(&ctx);
 	if (!rc)
@@ -363,6 +396,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	sandbox_raise_nofile();
 	if (sandbox) {
 		rc = sandbox_apply();
 		if (rc) {

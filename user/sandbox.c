@@ -11,13 +11,13 @@
  *
  * 1. sandbox_close_fds(), first thing in main(): every fd from 3 up is
  *    closed, so nothing inherited by accident stays reachable.
- *    sandbox_raise_nofile() then lifts the soft limit on open files to
- *    the hard one: every TCP flow holds a socket, and the usual soft
- *    limit of 1024 would cut the flow table (--max-flows) short.  The
- *    programs tapir-user starts (the "--" command, guestfwd commands) get
- *    the old limit back first (sandbox_child_limits()), since some
- *    programs still use select(), which cannot take fds above 1023.
- * 2. sandbox_apply(), after set-up:
+ * 2. sandbox_raise_nofile(), just before sandbox_apply(), lifts the soft
+ *    limit on open files to the hard one: every flow holds a socket, and
+ *    the usual soft limit of 1024 would cut the flow tables (--max-flows)
+ *    short.  The programs tapir-user starts (the "--" command, guestfwd
+ *    commands) get the old limit back (sandbox_child_limits()), since
+ *    some programs still use select(), which cannot take fds above 1023.
+ * 3. sandbox_apply(), after set-up:
  *    - any capability still held (when started by root) is dropped;
  *    - PR_SET_NO_NEW_PRIVS: no exec can gain privileges;
  *    - a seccomp allow-list (libseccomp): the system calls the loop
@@ -123,12 +123,10 @@ void sandbox_close_fds(void)
 /**
  * sandbox_raise_nofile() - raise the soft limit on open files to the hard
  * limit, keeping the old one for sandbox_child_limits()
- * @flows:	flow table size per protocol
  *
- * When even the hard limit is below the TCP table's size, say so once:
- * connections beyond it are refused (RST), not queued.
+ * The flow tables were already sized to fit the hard limit (main.c).
  */
-void sandbox_raise_nofile(unsigned int flows)
+void sandbox_raise_nofile(void)
 {
 	struct rlimit rl;
 
@@ -136,15 +134,12 @@ void sandbox_raise_nofile(unsigned int flows)
 		return;
 	sandbox_nofile = rl;
 	sandbox_nofile_saved = 1;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl))
-			rl.rlim_cur = sandbox_nofile.rlim_cur;
-	}
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < flows)
-		log_warn("open files limited to %llu, fewer than the %u TCP "
-			 "flows of the flow table (--max-flows)",
-			 (unsigned long long)rl.rlim_cur, flows);
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		log_warn("cannot raise the limit on open files: %s",
+			 strerror(errno));
 }
 
 /**

@@ -5,7 +5,7 @@
 void sandbox_close_from(int first);
 void sandbox_close_fds(void);
 int sandbox_apply(void);
-void sandbox_raise_nofile(unsigned int flows);
+void sandbox_raise_nofile(void);
 void sandbox_child_limits(void);
 
 #endif /* TAPIR_USER_SANDBOX_H */

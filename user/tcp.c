@@ -120,12 +120,26 @@
  * error on the host socket sends the guest a RST.  Either way the flow is
  * freed at once.
  *
- * Bounded state.  The table is full when every entry is in use: a new
- * SYN from the guest, or a new hostfwd connection, is then refused (RST,
- * or the accepted socket closed) and counted, and established flows are
- * not touched, so a SYN flood cannot take them down.  Handshakes time out
- * (the guest must answer our SYN or SYN-ACK within 10 s, a connect() must
- * complete within 30 s).  No path allocates memory after tcp_init().
+ * Bounded state.  The table is full when every entry is in use.  A new
+ * connection (a SYN from the guest, or one a hostfwd listener accepted)
+ * then takes the entry of a lingering flow if there is one, else that of
+ * the oldest flow still in its handshake, which is reset on both sides.
+ * That is a SYN cache's policy: a flood of half-open connections pushes
+ * out its own oldest, and once it stops, a legitimate connection gets
+ * through at once instead of after the handshake timeouts (the guest
+ * must answer our SYN or SYN-ACK within 10 s, a connect() must complete
+ * within 30 s).  Failing those, the oldest flow whose host side closed
+ * and whose FIN the guest has not acknowledged gives way: a guest whose
+ * listener's accept queue overflows may complete handshakes and then
+ * drop them (Linux does, with SYN cookies), so a storm of connections to
+ * it leaves flows that look established to us, until their clients
+ * close and the guest does not answer our FIN.  Flows the guest answers
+ * are never pushed out: when all of them are, a new connection is
+ * refused (RST, or the accepted socket closed) and counted, so a flood
+ * cannot take them down.  FIFO queues linked through the flows
+ * (handshakes, closes, lingering flows; each oldest first) make finding
+ * that entry take constant time.  No path allocates memory after
+ * tcp_init().
  *
  * States:
  *
@@ -197,6 +211,15 @@
 /* Largest table: indices stay far below TCP_NONE */
 #define TCP_FLOWS_LIMIT		(1u << 24)
 
+/* The FIFO queue a flow is on (struct tcp_flow.queue) */
+enum tcp_queue_id {
+	Q_NONE = 0,
+	Q_HANDSHAKE,		/* handshake not finished */
+	Q_CLOSING,		/* host closed, our FIN not acknowledged */
+	Q_LINGER,		/* closed, lingering */
+	Q_COUNT,
+};
+
 enum tcp_flow_state {
 	FLOW_FREE = 0,
 	FLOW_CONNECTING,
@@ -235,12 +258,15 @@ enum tcp_flow_state {
  * @dupacks:	duplicate ACKs in a row
  * @g_wscale:	guest's window scale
  * @unacked:	guest segments taken since our last ACK
+ * @queue:	enum tcp_queue_id: the queue the flow is on
  * @flags:	F_*
  * @g_mss:	largest segment we send the guest
  * @events:	epoll events registered
  * @hnext:	next flow in the hash chain, or in the free list (index + 1)
  * @prev:	previous flow in use, TCP_NONE for the first
  * @next:	next flow in use, TCP_NONE for the last
+ * @qprev:	previous (older) flow on @queue, TCP_NONE for the oldest
+ * @qnext:	next (newer) flow on @queue, TCP_NONE for the newest
  * @iss:	our initial sequence number
  * @snd_una:	oldest unacknowledged sequence number (host -> guest)
  * @snd_nxt:	next sequence number to send
@@ -267,11 +293,11 @@ struct tcp_flow {
 	struct in6_addr gaddr, raddr;
 	uint16_t gport, rport;
 	int fd;
-	uint8_t state, retries, dupacks, g_wscale, unacked;
+	uint8_t state, retries, dupacks, g_wscale, unacked, queue;
 	uint16_t flags;
 	uint16_t g_mss;
 	uint32_t events;
-	uint32_t hnext, prev, next;
+	uint32_t hnext, prev, next, qprev, qnext;
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_fin, snd_head;
 	uint32_t snd_wl1, snd_wl2, g_wnd, g_wnd_max;
 	uint32_t rcv_nxt, rcv_wnd;
@@ -305,6 +331,17 @@ struct tcp_seg {
 };
 
 /**
+ * struct tcp_queue - flows in the order they joined, linked through
+ *		      qprev and qnext
+ * @head:	oldest, TCP_NONE if the queue is empty
+ * @tail:	newest, TCP_NONE if the queue is empty
+ * @n:		flows on the queue
+ */
+struct tcp_queue {
+	uint32_t head, tail, n;
+};
+
+/**
  * struct tcp_table - the module's state
  * @flows:	the table
  * @hash:	hash buckets: first flow (index + 1), 0 for none
@@ -314,19 +351,22 @@ struct tcp_seg {
  * @free_head:	free list (index + 1), 0 if empty
  * @active:	first flow in use, TCP_NONE if none
  * @used:	flows in use
- * @lingering:	flows in FLOW_LINGER
+ * @q:		queues of flows that may give way to a new one when the
+ *		table is full, by enum tcp_queue_id (Q_NONE unused)
  * @key:	hash key of the flow table
  * @isn_key:	hash key for initial sequence numbers
  * @peek_off:	SO_PEEK_OFF works on TCP sockets
  * @refused:	connections refused because the table was full
+ * @evicted:	flows reset to make room for a new connection
  */
 struct tcp_table {
 	struct tcp_flow *flows;
 	uint32_t *hash;
-	uint32_t nflows, hmask, hiwat, free_head, active, used, lingering;
+	uint32_t nflows, hmask, hiwat, free_head, active, used;
+	struct tcp_queue q[Q_COUNT];
 	uint64_t key[2], isn_key[2];
 	int peek_off;
-	uint64_t refused;
+	uint64_t refused, evicted;
 };
 
 static struct tcp_table tcp;
@@ -510,6 +550,52 @@ static void tcp_hash_del(struct tcp_flow *f)
 }
 
 /**
+ * tcp_q_del() - take a flow off the queue it is on, if any
+ * @f:		flow
+ */
+static void tcp_q_del(struct tcp_flow *f)
+{
+	struct tcp_queue *q = &tcp.q[f->queue];
+
+	if (f->queue == Q_NONE)
+		return;
+	if (f->qprev != TCP_NONE)
+		tcp.flows[f->qprev].qnext = f->qnext;
+	else
+		q->head = f->qnext;
+	if (f->qnext != TCP_NONE)
+		tcp.flows[f->qnext].qprev = f->qprev;
+	else
+		q->tail = f->qprev;
+	q->n--;
+	f->queue = Q_NONE;
+}
+
+/**
+ * tcp_q_add() - put a flow at the end (newest) of a queue
+ * @f:		flow
+ * @id:		Q_HANDSHAKE, Q_CLOSING or Q_LINGER
+ *
+ * A flow is on one queue at most: it leaves the one it was on.
+ */
+static void tcp_q_add(struct tcp_flow *f, enum tcp_queue_id id)
+{
+	struct tcp_queue *q = &tcp.q[id];
+	uint32_t i = tcp_idx(f);
+
+	tcp_q_del(f);
+	f->queue = (uint8_t)id;
+	f->qnext = TCP_NONE;
+	f->qprev = q->tail;
+	if (q->tail != TCP_NONE)
+		tcp.flows[q->tail].qnext = i;
+	else
+		q->head = i;
+	q->tail = i;
+	q->n++;
+}
+
+/**
  * tcp_flow_free() - close a flow's socket and return it to the free list
  * @f:		flow
  *
@@ -522,8 +608,7 @@ static void tcp_flow_free(struct tcp_flow *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
-	if (f->state == FLOW_LINGER)
-		tcp.lingering--;
+	tcp_q_del(f);
 	tcp_hash_del(f);
 	if (f->prev != TCP_NONE)
 		tcp.flows[f->prev].next = f->next;
@@ -550,19 +635,30 @@ static void tcp_flow_abort(struct tcp_flow *f)
 	tcp_flow_free(f);
 }
 
-/**
- * tcp_linger_victim() - a lingering flow to reuse when the table is full
- *
- * Return: its index, or TCP_NONE
- */
-static uint32_t tcp_linger_victim(void)
-{
-	uint32_t i;
+static void tcp_reset(struct user_ctx *c, struct tcp_flow *f);
 
-	for (i = tcp.active; i != TCP_NONE; i = tcp.flows[i].next)
-		if (tcp.flows[i].state == FLOW_LINGER)
-			return i;
-	return TCP_NONE;
+/**
+ * tcp_make_room() - free an entry of a full table for a new connection
+ * @c:		context
+ *
+ * The oldest lingering flow (already closed) gives way, or else the
+ * oldest flow still in its handshake, or else the oldest whose FIN the
+ * guest has not acknowledged, reset on both sides (see "Bounded state"
+ * at the top of this file).  Other established flows never do.
+ */
+static void tcp_make_room(struct user_ctx *c)
+{
+	enum tcp_queue_id q = tcp.q[Q_HANDSHAKE].n ? Q_HANDSHAKE : Q_CLOSING;
+
+	if (tcp.q[Q_LINGER].n) {
+		tcp_flow_free(&tcp.flows[tcp.q[Q_LINGER].head]);
+	} else if (tcp.q[q].n) {
+		if (!tcp.evicted++)
+			log_warn("tcp: flow table full (%u), resetting the "
+				 "oldest half-open or unanswered connections",
+				 tcp.nflows);
+		tcp_reset(c, &tcp.flows[tcp.q[q].head]);
+	}
 }
 
 /**
@@ -571,21 +667,19 @@ static uint32_t tcp_linger_victim(void)
  *
  * Entries never used are handed out in order, so the table's memory is
  * only touched as far as it is needed.  When the table is full, a
- * lingering flow (already closed) gives way.
+ * lingering flow or a handshake gives way (tcp_make_room()).  The new
+ * flow is a handshake: it joins the end of that queue.
  *
  * Return: the flow, zeroed but for fd -1 and its list links, or NULL if
- * the table is full
+ * the table is full of established flows
  */
-static struct tcp_flow *tcp_flow_alloc(const struct user_ctx *c)
+static struct tcp_flow *tcp_flow_alloc(struct user_ctx *c)
 {
 	struct tcp_flow *f;
 	uint32_t i;
 
-	if (!tcp.free_head && tcp.hiwat >= tcp.nflows && tcp.lingering) {
-		i = tcp_linger_victim();
-		if (i != TCP_NONE)
-			tcp_flow_free(&tcp.flows[i]);
-	}
+	if (!tcp.free_head && tcp.hiwat >= tcp.nflows)
+		tcp_make_room(c);
 	if (tcp.free_head) {
 		i = tcp.free_head - 1;
 		tcp.free_head = tcp.flows[i].hnext;
@@ -605,6 +699,7 @@ static struct tcp_flow *tcp_flow_alloc(const struct user_ctx *c)
 		tcp.flows[tcp.active].prev = i;
 	tcp.active = i;
 	tcp.used++;
+	tcp_q_add(f, Q_HANDSHAKE);
 	return f;
 }
 
@@ -1058,6 +1153,7 @@ static void tcp_send_fin(struct user_ctx *c, struct tcp_flow *f)
 	if (!(f->flags & F_FIN_SENT)) {
 		f->flags |= F_FIN_SENT;
 		f->snd_fin = f->snd_nxt;
+		tcp_q_add(f, Q_CLOSING);	/* until the guest ACKs it */
 	}
 	if (f->snd_nxt != f->snd_fin)
 		return;
@@ -1402,6 +1498,7 @@ static void tcp_guest_wnd(struct tcp_flow *f, const struct tcp_seg *s)
 static void tcp_established(struct user_ctx *c, struct tcp_flow *f)
 {
 	f->state = FLOW_ESTABLISHED;
+	tcp_q_del(f);			/* never pushed out of the table */
 	f->snd_una = f->snd_head = f->iss + 1;
 	if (seq_lt(f->snd_nxt, f->snd_una))
 		f->snd_nxt = f->snd_una;
@@ -1426,8 +1523,10 @@ static int tcp_acked(struct user_ctx *c, struct tcp_flow *f, uint32_t ack)
 	int jump = seq_lt(f->snd_nxt, ack);
 
 	f->snd_una = ack;
-	if ((f->flags & F_FIN_SENT) && seq_gt(ack, f->snd_fin))
+	if ((f->flags & F_FIN_SENT) && seq_gt(ack, f->snd_fin)) {
 		f->flags |= F_FIN_ACKED;
+		tcp_q_del(f);
+	}
 	if (jump)	/* acknowledged beyond a rewind: skip ahead */
 		f->snd_nxt = ack;
 	/* batch only while tcp_push() follows, and will drop the rest
@@ -1585,7 +1684,7 @@ static void tcp_check_done(struct user_ctx *c, struct tcp_flow *f)
 	f->fd = -1;
 	f->state = FLOW_LINGER;
 	f->flags &= (uint16_t)~F_ACK_PENDING;
-	tcp.lingering++;
+	tcp_q_add(f, Q_LINGER);
 	f->deadline = c->now_ms + TCP_LINGER_MS;
 }
 
@@ -1984,8 +2083,9 @@ void tcp_sock_event(struct user_ctx *c, uint32_t idx, uint32_t events)
  *
  * Sends the guest a SYN; its SYN-ACK makes the flow established.
  *
- * Return: 0, -ENOSPC if the table is full, -EEXIST if the four-tuple is
- * in use, -EINVAL for mixed families, or -errno; on error @fd is closed
+ * Return: 0, -ENOSPC if the table is full and no flow may give way
+ * (tcp_make_room()), -EEXIST if the four-tuple is in use, -EINVAL for
+ * mixed families, or -errno; on error @fd is closed
  */
 int tcp_from_host(struct user_ctx *c, int fd, const struct in6_addr *src,
 		  uint16_t sport, const struct in6_addr *dst, uint16_t dport)
@@ -2178,7 +2278,7 @@ int tcp_init(struct user_ctx *c)
 	uint32_t n = c->o->flows_max ? c->o->flows_max : OPTS_FLOWS_DEFAULT;
 	uint64_t keys[4];
 	uint32_t hsize = 1;
-	int rc = 0;
+	int rc = 0, i;
 
 	if (tcp.flows)
 		tcp_fini(c);
@@ -2202,8 +2302,10 @@ int tcp_init(struct user_ctx *c)
 	tcp.free_head = 0;
 	tcp.active = TCP_NONE;
 	tcp.used = 0;
-	tcp.lingering = 0;
+	for (i = 0; i < Q_COUNT; i++)
+		tcp.q[i] = (struct tcp_queue){ TCP_NONE, TCP_NONE, 0 };
 	tcp.refused = 0;
+	tcp.evicted = 0;
 	if (getrandom(keys, sizeof(keys), 0) != (ssize_t)sizeof(keys)) {
 		struct timespec ts;
 

@@ -1344,25 +1344,53 @@ static void test_malformed(void **state)
 	assert_int_equal(cap_pending(), 1);
 }
 
+/* table_with() - a fresh table of @size entries and a listener on
+ * loopback (returned, its port in @port), with established flows @a and,
+ * if not NULL, @b, whose host ends are @sa and @sb */
+static int table_with(unsigned int size, uint16_t *port, struct gconn *a,
+		      int *sa, struct gconn *b, int *sb)
+{
+	int lfd;
+
+	ctx_close();
+	ctx_open(size);
+	lfd = listen_on(0, port);
+	g_init(a, 0, *port);
+	g_connect(a);
+	*sa = accept_one(lfd);
+	if (b) {
+		g_init(b, 0, *port);
+		g_connect(b);
+		*sb = accept_one(lfd);
+	}
+	return lfd;
+}
+
+/* host_gets() - the guest sends "alive" on @g: its host end @sfd gets it */
+static void host_gets(struct gconn *g, int sfd)
+{
+	char buf[8];
+	int i, n = 0;
+
+	g_send(g, F_ACK | F_PSH, "alive", 5);
+	for (i = 0; i < 100 && n != 5; i++) {
+		pump(10);
+		n = (int)recv(sfd, buf, sizeof(buf), MSG_DONTWAIT);
+	}
+	assert_int_equal(n, 5);
+	assert_memory_equal(buf, "alive", 5);
+}
+
 /* A full table refuses new SYNs, the established flow carries on. */
 static void test_table_full(void **state)
 {
 	struct gconn a, b, x;
 	struct pseg s;
 	uint16_t port;
-	int lfd, sa, sb, i, n = 0;
-	char buf[8];
+	int lfd, sa, sb, i;
 
 	(void)state;
-	ctx_close();
-	ctx_open(2);
-	lfd = listen_on(0, &port);
-	g_init(&a, 0, port);
-	g_connect(&a);
-	sa = accept_one(lfd);
-	g_init(&b, 0, port);
-	g_connect(&b);
-	sb = accept_one(lfd);
+	lfd = table_with(2, &port, &a, &sa, &b, &sb);
 	assert_int_equal(tcp_count(c), 2);
 	/* a flood of SYNs */
 	for (i = 0; i < 200; i++) {
@@ -1373,12 +1401,7 @@ static void test_table_full(void **state)
 		assert_int_equal(s.flags, F_RST | F_ACK);
 	}
 	assert_int_equal(tcp_count(c), 2);
-	g_send(&a, F_ACK | F_PSH, "alive", 5);
-	for (i = 0; i < 100 && n != 5; i++) {
-		pump(10);
-		n = (int)recv(sa, buf, sizeof(buf), MSG_DONTWAIT);
-	}
-	assert_int_equal(n, 5);
+	host_gets(&a, sa);
 	/* hostfwd connections are refused too */
 	{
 		int cl = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), fd;
@@ -1395,6 +1418,142 @@ static void test_table_full(void **state)
 	}
 	close(sa);
 	close(sb);
+	close(lfd);
+}
+
+/* A table full of half-open flows: each new connection pushes out the
+ * oldest handshake, reset on both sides; established flows stay. */
+static void test_table_full_handshakes(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct gconn a, x, y;
+	uint16_t port, port2, order[203];
+	struct pseg s;
+	int lfd, lfd2, sa, hf, cl, i, n = 0;
+	char buf[8];
+
+	(void)state;
+	lfd = table_with(4, &port, &a, &sa, NULL, NULL);
+	/* SYNs whose SYN-ACK is never answered: three fill the table, each
+	 * after that resets the oldest handshake, and gets its SYN-ACK */
+	for (i = 0; i < 203; i++) {
+		g_init(&x, 0, port);
+		order[i] = x.gp;
+		g_send(&x, F_SYN, NULL, 0);
+		settle();
+		if (i >= 3) {
+			assert_true(next_seg(&s));
+			assert_int_equal(s.dport, order[i - 3]);
+			assert_int_equal(s.flags, F_RST | F_ACK);
+		}
+		assert_true(next_seg(&s));
+		assert_true(g_mine(&x, &s));
+		assert_int_equal(s.flags, F_SYN | F_ACK);
+		assert_int_equal(cap_pending(), 0);
+		assert_int_equal(tcp_count(c), i < 3 ? 2 + i : 4);
+	}
+	/* the host side of the first handshake was reset */
+	hf = accept_one(lfd);
+	for (i = 0; i < 100; i++) {
+		n = (int)recv(hf, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n >= 0 || errno != EAGAIN)
+			break;
+		usleep(1000);
+	}
+	assert_true(n < 0 && errno == ECONNRESET);
+	close(hf);
+	/* the newest completes its handshake, and is established for good */
+	x.rcv_nxt = s.seq + 1;
+	x.snd_una = s.ack;
+	x.peer_ws = 8;
+	g_send(&x, F_ACK, NULL, 0);
+	settle();
+	for (i = 0; i < 20; i++) {
+		g_init(&y, 0, port);
+		g_send(&y, F_SYN, NULL, 0);
+		settle();
+		while (next_seg(&s))
+			assert_false(s.dport == a.gp || s.dport == x.gp);
+	}
+	assert_int_equal(tcp_count(c), 4);
+	/* a hostfwd connection pushes out a handshake too */
+	lfd2 = listen_on(0, &port2);
+	sin.sin_port = htons(port2);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cl = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(connect(cl, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(tcp_from_host(c, accept_one(lfd2), &a.ra, 5000, &a.ga,
+				       22), 0);
+	assert_true(next_seg(&s));
+	assert_int_equal(s.flags, F_RST | F_ACK);
+	assert_true(next_seg(&s));
+	assert_int_equal(s.dport, 22);
+	assert_int_equal(s.flags, F_SYN);
+	assert_int_equal(tcp_count(c), 4);
+	/* the established flow carries data */
+	host_gets(&a, sa);
+	close(cl);
+	close(sa);
+	close(lfd2);
+	close(lfd);
+}
+
+/* A full table of established flows: one whose host side closed and
+ * whose FIN the guest never acknowledges gives way to a new connection;
+ * one the guest answers does not. */
+static void test_table_full_closing(void **state)
+{
+	struct gconn a, b, x;
+	struct pseg s;
+	uint16_t port;
+	int lfd, sa, sb;
+
+	(void)state;
+	lfd = table_with(2, &port, &a, &sa, &b, &sb);
+	/* a's host side closes, and the guest acknowledges the FIN */
+	close(sa);
+	settle();
+	g_drain(&a);
+	assert_true(a.fin);
+	g_send(&a, F_ACK, NULL, 0);
+	/* b's host side closes too, and the guest never answers */
+	close(sb);
+	settle();
+	assert_true(next_seg(&s));
+	assert_true(g_mine(&b, &s));
+	assert_true(s.flags & F_FIN);
+	assert_int_equal(tcp_count(c), 2);
+	/* a new connection takes b's place, never a's */
+	g_init(&x, 0, port);
+	g_send(&x, F_SYN, NULL, 0);
+	settle();
+	assert_true(next_seg(&s));
+	assert_true(g_mine(&b, &s));
+	assert_int_equal(s.flags, F_RST | F_ACK);
+	assert_true(next_seg(&s));
+	assert_true(g_mine(&x, &s));
+	assert_int_equal(s.flags, F_SYN | F_ACK);
+	assert_int_equal(tcp_count(c), 2);
+	/* once x is established too, nothing may give way: refused */
+	x.rcv_nxt = s.seq + 1;
+	x.peer_ws = 8;
+	g_send(&x, F_ACK, NULL, 0);
+	settle();
+	g_init(&b, 0, port);
+	g_send(&b, F_SYN, NULL, 0);
+	settle();
+	assert_true(next_seg(&s));
+	assert_true(g_mine(&b, &s));
+	assert_int_equal(s.flags, F_RST | F_ACK);
+	assert_int_equal(cap_pending(), 0);
+	/* a is still there: its guest's FIN is acknowledged, not reset */
+	g_send(&a, F_ACK | F_FIN, NULL, 0);
+	settle();
+	assert_true(next_seg(&s));
+	assert_true(g_mine(&a, &s));
+	assert_int_equal(s.flags, F_ACK);
+	assert_int_equal(s.ack, a.snd_nxt);
+	close(accept_one(lfd));
 	close(lfd);
 }
 
@@ -1911,6 +2070,8 @@ int main(void)
 		T(test_unknown_flow),
 		T(test_malformed),
 		T(test_table_full),
+		T(test_table_full_handshakes),
+		T(test_table_full_closing),
 		T(test_from_host),
 		T(test_synack_retransmit),
 		T(test_push_flush),
