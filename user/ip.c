@@ -19,8 +19,11 @@
  *	  fragments, "no next header" and anything unknown are dropped; so
  *	  are v4-mapped addresses, which would alias IPv4 ones.
  *  Both: the transport checksum (TCP always, UDP unless it is 0 over
- *	  IPv4, ICMP and ICMPv6) before the payload goes up; broadcast and
- *	  multicast destinations only for UDP (DHCP, DHCPv6) and NDP.
+ *	  IPv4, ICMP and ICMPv6) before the payload goes up, unless the
+ *	  frame's virtio-net header said it is valid or left to finish
+ *	  (IP_RX_CSUM_OK, eth.c); broadcast and multicast destinations only
+ *	  for UDP (DHCP, DHCPv6) and NDP.  Packets may be longer than the
+ *	  MTU: a guest with TSO sends TCP segments of up to 64 KiB.
  *
  * Every drop is counted in stat_drop.  The guest's addresses are learnt
  * on the way: c->guest4 from an IPv4 source inside opts.net, c->guest6 from
@@ -183,19 +186,24 @@ uint16_t ip_l4_csum(const struct in6_addr *src, const struct in6_addr *dst,
 
 /**
  * ip_l4_ok() - whether a received transport checksum is right
+ * @rx:		IP_RX_* flags of the frame
  * @src:	source address
  * @dst:	destination address
  * @proto:	transport protocol
  * @p:		transport header and payload, checksum as received
  * @len:	transport length
  *
- * Return: 1 if the sum over pseudo-header and data folds to zero
+ * Return: 1 if the sum over pseudo-header and data folds to zero, or if
+ * @rx says it need not be checked
  */
-static int ip_l4_ok(const struct in6_addr *src, const struct in6_addr *dst,
-		    uint8_t proto, const uint8_t *p, size_t len)
+static int ip_l4_ok(unsigned int rx, const struct in6_addr *src,
+		    const struct in6_addr *dst, uint8_t proto,
+		    const uint8_t *p, size_t len)
 {
 	struct iovec iov = { .iov_base = (void *)p, .iov_len = len };
 
+	if (rx & IP_RX_CSUM_OK)
+		return 1;
 	return csum_fold(ip_sum_iov(ip_pseudo_sum(src, dst, proto, len),
 				    &iov, 1, len)) == 0;
 }
@@ -244,8 +252,10 @@ static void ip_learn(struct user_ctx *c, const struct in6_addr *src)
  * @c:		context
  * @pkt:	the packet
  * @len:	its length, Ethernet padding included
+ * @rx:		IP_RX_* flags
  */
-static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
+static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len,
+		   unsigned int rx)
 {
 	uint8_t vihl, proto, ucsum[2];
 	uint16_t tot, frag;
@@ -288,7 +298,7 @@ static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
 		goto drop;
 	switch (proto) {
 	case IPPROTO_TCP:
-		if (!ip_l4_ok(&s, &d, proto, l4, l4len))
+		if (!ip_l4_ok(rx, &s, &d, proto, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		tcp_in(c, &s, &d, l4, l4len);
@@ -298,13 +308,13 @@ static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
 			goto drop;
 		memcpy(ucsum, l4 + 6, 2);
 		if ((ucsum[0] || ucsum[1]) &&
-		    !ip_l4_ok(&s, &d, proto, l4, l4len))
+		    !ip_l4_ok(rx, &s, &d, proto, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		udp_in(c, &s, &d, l4, l4len);
 		return;
 	case IPPROTO_ICMP:
-		if (!ip_l4_ok(&s, &d, proto, l4, l4len))
+		if (!ip_l4_ok(rx, &s, &d, proto, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		icmp_in(c, &s, &d, l4, l4len);
@@ -319,8 +329,10 @@ drop:
  * @c:		context
  * @pkt:	the packet
  * @len:	its length, Ethernet padding included
+ * @rx:		IP_RX_* flags
  */
-static void ip6_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
+static void ip6_in(struct user_ctx *c, const uint8_t *pkt, size_t len,
+		   unsigned int rx)
 {
 	uint8_t next, hop, type;
 	struct in6_addr s, d;
@@ -368,20 +380,20 @@ static void ip6_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
 	switch (next) {
 	case IPPROTO_TCP:
 		if (IN6_IS_ADDR_MULTICAST(&d) ||
-		    !ip_l4_ok(&s, &d, next, l4, l4len))
+		    !ip_l4_ok(rx, &s, &d, next, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		tcp_in(c, &s, &d, l4, l4len);
 		return;
 	case IPPROTO_UDP:
-		if (l4len < 8 || !ip_l4_ok(&s, &d, next, l4, l4len))
+		if (l4len < 8 || !ip_l4_ok(rx, &s, &d, next, l4, l4len))
 			goto drop;
 		if (!IN6_IS_ADDR_UNSPECIFIED(&s))
 			ip_learn(c, &s);
 		udp_in(c, &s, &d, l4, l4len);
 		return;
 	case IPPROTO_ICMPV6:
-		if (l4len < 4 || !ip_l4_ok(&s, &d, next, l4, l4len))
+		if (l4len < 4 || !ip_l4_ok(rx, &s, &d, next, l4, l4len))
 			goto drop;
 		type = l4[0];
 		if (type >= ND_FIRST && type <= ND_LAST) {
@@ -408,13 +420,15 @@ drop:
  * @v6:		IPv6 (EtherType 0x86dd) or IPv4 (0x0800)
  * @pkt:	the packet, after the Ethernet header
  * @len:	its length, Ethernet padding included
+ * @rx:		IP_RX_* flags (from the frame's virtio-net header)
  */
-void ip_in(struct user_ctx *c, int v6, const uint8_t *pkt, size_t len)
+void ip_in(struct user_ctx *c, int v6, const uint8_t *pkt, size_t len,
+	   unsigned int rx)
 {
 	if (v6)
-		ip6_in(c, pkt, len);
+		ip6_in(c, pkt, len, rx);
 	else
-		ip4_in(c, pkt, len);
+		ip4_in(c, pkt, len, rx);
 }
 
 /**

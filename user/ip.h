@@ -12,7 +12,12 @@
 /* Most pieces an L4 payload may come in to ip_send(). */
 #define IP_IOV_MAX	8
 
-void ip_in(struct user_ctx *c, int v6, const uint8_t *pkt, size_t len);
+/* ip_in() flags: the transport checksum is valid, or only partly there
+ * (virtio-net NEEDS_CSUM or DATA_VALID): it is not verified */
+#define IP_RX_CSUM_OK	1
+
+void ip_in(struct user_ctx *c, int v6, const uint8_t *pkt, size_t len,
+	   unsigned int rx);
 int ip_send(struct user_ctx *c, const struct in6_addr *src,
 	    const struct in6_addr *dst, uint8_t proto,
 	    const struct iovec *l4, int n, size_t l4len);

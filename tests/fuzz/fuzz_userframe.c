@@ -11,6 +11,10 @@
  * that many bytes (a last, short one takes what is left); at most
  * FUZZ_FRAMES of them are fed to eth_in(), each from a heap buffer of
  * exactly its length so that AddressSanitizer sees any read past it.
+ * Bit 15 of the length (the rest is the length) sends the frame through
+ * eth_in_vnet() instead, as a tap with IFF_VNET_HDR gives it: its first
+ * bytes are then a virtio-net header (offload flags, TSO segments larger
+ * than the MTU).
  * Between frames the clock moves on, the module timers run, and host
  * socket events are handled, so flows are created, answered (ICMP errors,
  * ping replies on loopback, UDP echo servers on port 7 that also answer
@@ -267,7 +271,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int k;
 
 	for (k = 0; k < FUZZ_FRAMES && off + 2 <= size; k++) {
-		len = (size_t)data[off] << 8 | data[off + 1];
+		int vnet = data[off] >> 7;
+
+		len = (size_t)(data[off] & 0x7f) << 8 | data[off + 1];
 		off += 2;
 		if (len > size - off)
 			len = size - off;
@@ -276,7 +282,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(frame, data + off, len);
 		off += len;
-		eth_in(c, frame, len);
+		if (vnet)
+			eth_in_vnet(c, frame, len);
+		else
+			eth_in(c, frame, len);
 		fuzz_hostfwd(c, frame, len);
 		free(frame);
 		/* the clock: 0 to 12.75 s per frame, by its last byte */
