@@ -40,6 +40,15 @@
  * 60-byte minimum.  ip_send_frag() does the same for datagrams larger
  * than the MTU, in fragments (UDP replies from host sockets, which the
  * host received whole).
+ *
+ * ip_send_tso() is for TCP over a transport that offloads (c->tso, a tap
+ * with a virtio-net header): the packet may be up to 64 KiB whatever the
+ * MTU, and goes with a header asking for the transport checksum to be
+ * finished (VIRTIO_NET_HDR_F_NEEDS_CSUM: the caller put only the
+ * pseudo-header sum, ip_l4_csum_pseudo(), in the checksum field) and, if
+ * the payload is longer than one MSS, for segmentation at that MSS
+ * (GSO_TCPV4 or GSO_TCPV6, as the guest's kernel would have it from its
+ * own GRO).  Every segment it becomes fits the MTU.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -185,6 +194,24 @@ uint16_t ip_l4_csum(const struct in6_addr *src, const struct in6_addr *dst,
 }
 
 /**
+ * ip_l4_csum_pseudo() - the pseudo-header sum alone, for a checksum the
+ *			 transport finishes (ip_send_tso())
+ * @src:	source address (v4-mapped for IPv4)
+ * @dst:	destination address
+ * @proto:	IPPROTO_TCP or IPPROTO_UDP
+ * @len:	transport length
+ *
+ * Return: the folded sum, not complemented, in network order, for the
+ * checksum field (what the transport adds the data to)
+ */
+uint16_t ip_l4_csum_pseudo(const struct in6_addr *src,
+			   const struct in6_addr *dst, uint8_t proto,
+			   size_t len)
+{
+	return htons((uint16_t)~csum_fold(ip_pseudo_sum(src, dst, proto, len)));
+}
+
+/**
  * ip_l4_ok() - whether a received transport checksum is right
  * @rx:		IP_RX_* flags of the frame
  * @src:	source address
@@ -221,6 +248,22 @@ size_t ip_payload_max(const struct user_ctx *c, int v6)
 	size_t h = v6 ? IP6_HLEN : IP4_HLEN;
 
 	return c->o->mtu > h ? c->o->mtu - h : 0;
+}
+
+/**
+ * ip_tso_max() - largest transport packet (header included) that goes in
+ *		  one frame with TSO (ip_send_tso())
+ * @c:		context
+ * @v6:		IPv6 (1) or IPv4 (0)
+ *
+ * Return: what the IP length field allows: 65535 minus the IPv4 header,
+ * or 65535 (the IPv6 payload length); 0 if the transport has no TSO
+ */
+size_t ip_tso_max(const struct user_ctx *c, int v6)
+{
+	if (!c->tso)
+		return 0;
+	return v6 ? 65535 : 65535 - IP4_HLEN;
 }
 
 /**
@@ -483,17 +526,19 @@ struct ip_frag {
  * @n:		number of pieces, at most IP_IOV_MAX
  * @l4len:	their total length
  * @fr:		fragment position, NULL for a whole packet
+ * @tso:	offloads for the transport (ip_send_tso()), or NULL
  *
  * Return: 0 or the transport's -errno
  */
 static int ip_xmit(struct user_ctx *c, const struct in6_addr *src,
 		   const struct in6_addr *dst, uint8_t proto,
 		   const struct iovec *l4, int n, size_t l4len,
-		   const struct ip_frag *fr)
+		   const struct ip_frag *fr, const struct ip_tso *tso)
 {
 	static const uint8_t pad[IP_ETH_MIN];
 	uint8_t h[USER_ETH_HLEN + IP6_HLEN + IP6_FRAG_HLEN];
 	struct iovec iov[IP_IOV_MAX + 2];
+	struct virtio_net_hdr vh;
 	struct pkt_wr w;
 	size_t hlen;
 	int i, rc;
@@ -550,7 +595,19 @@ static int ip_xmit(struct user_ctx *c, const struct in6_addr *src,
 		iov[n].iov_len = IP_ETH_MIN - hlen - l4len;
 		l4len = IP_ETH_MIN - hlen;
 	}
-	rc = c->tx(c, iov, n + 1, hlen + l4len);
+	if (tso) {
+		memset(&vh, 0, sizeof(vh));
+		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh.csum_start = (uint16_t)hlen;
+		vh.csum_offset = tso->csum_off;
+		vh.hdr_len = (uint16_t)(hlen + tso->l4hlen);
+		if (l4len - tso->l4hlen > tso->mss) {
+			vh.gso_type = inany_is4(dst) ? VIRTIO_NET_HDR_GSO_TCPV4
+						     : VIRTIO_NET_HDR_GSO_TCPV6;
+			vh.gso_size = tso->mss;
+		}
+	}
+	rc = c->tx(c, tso ? &vh : NULL, iov, n + 1, hlen + l4len);
 	if (!rc)
 		c->stat_tx++;
 	return rc;
@@ -583,7 +640,47 @@ int ip_send(struct user_ctx *c, const struct in6_addr *src,
 	else if (l4len > ip_payload_max(c, !inany_is4(dst)))
 		rc = -EMSGSIZE;
 	else if (c->tx)
-		rc = ip_xmit(c, src, dst, proto, l4, n, l4len, NULL);
+		rc = ip_xmit(c, src, dst, proto, l4, n, l4len, NULL, NULL);
+	return rc;
+}
+
+/**
+ * ip_send_tso() - send a TCP packet to the guest, the transport finishing
+ *		   its checksum and cutting it into segments
+ * @c:		context, its transport with TSO (c->tso)
+ * @src:	source address (v4-mapped for IPv4)
+ * @dst:	destination address; its family decides the packet's
+ * @proto:	IPPROTO_TCP
+ * @l4:		the TCP header, its checksum field holding
+ *		ip_l4_csum_pseudo(), and the payload, in pieces
+ * @n:		number of pieces, at most IP_IOV_MAX
+ * @l4len:	their total length, at most ip_tso_max()
+ * @tso:	header length, checksum field offset, segment size; a
+ *		segment (header and @tso->mss bytes) must fit the MTU
+ *
+ * Return: 0, -EMSGSIZE if the packet or one of its segments is too long,
+ * -EINVAL for a transport without TSO, another protocol, a header longer
+ * than the packet, no MSS, too many pieces or mixed families, or the
+ * transport's -errno
+ */
+int ip_send_tso(struct user_ctx *c, const struct in6_addr *src,
+		const struct in6_addr *dst, uint8_t proto,
+		const struct iovec *l4, int n, size_t l4len,
+		const struct ip_tso *tso)
+{
+	int v6 = !inany_is4(dst), rc = 0;
+	size_t seg;
+
+	if (!c->tso || proto != IPPROTO_TCP || n < 0 || n > IP_IOV_MAX ||
+	    inany_is4(dst) != inany_is4(src) || !tso->mss ||
+	    tso->l4hlen > l4len)
+		return -EINVAL;
+	seg = l4len - tso->l4hlen < tso->mss ? l4len - tso->l4hlen : tso->mss;
+	if (l4len > ip_tso_max(c, v6) ||
+	    tso->l4hlen + seg > ip_payload_max(c, v6))
+		rc = -EMSGSIZE;
+	else if (c->tx)
+		rc = ip_xmit(c, src, dst, proto, l4, n, l4len, NULL, tso);
 	return rc;
 }
 
@@ -660,7 +757,7 @@ int ip_send_frag(struct user_ctx *c, const struct in6_addr *src,
 
 		fr.more = fr.off + len < l4len;
 		k = ip_iov_slice(l4, n, fr.off, len, part);
-		rc = ip_xmit(c, src, dst, proto, part, k, len, &fr);
+		rc = ip_xmit(c, src, dst, proto, part, k, len, &fr, NULL);
 	}
 	return rc;
 }

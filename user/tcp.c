@@ -57,7 +57,13 @@
  * from snd_nxt on: the peek offset is always snd_nxt - snd_head.  One
  * peek reads as much as the guest's window allows (into a static 256 KiB
  * buffer) and is cut into segments of the guest's MSS, each sent with
- * ip_send().  Acknowledged bytes are dropped from the kernel's queue with
+ * ip_send(); or, when the transport offloads (c->tso: a tap with a
+ * virtio-net header), into frames of as many whole MSS as fit a 64 KiB
+ * IP packet, sent with ip_send_tso(): the guest's kernel takes each as
+ * one large segment, as if its own GRO had made it, and the payload is
+ * never summed here (the checksum field gets the pseudo-header sum
+ * only).  Either way the payload is copied once, from the socket into
+ * tcp_buf, and written from there.  Acknowledged bytes are dropped from the kernel's queue with
  * recv(MSG_TRUNC), which copies nothing and moves the peek offset back by
  * as much; while the guest's window is what holds data back, that is
  * done in batches of 64 KiB, and otherwise at once (bytes left in the
@@ -629,14 +635,18 @@ static uint16_t tcp_mss_ours(const struct user_ctx *c, int v6)
  * @ws:		with SEG_SYN: window scale option value, -1 for none
  * @data:	payload, or NULL
  * @dlen:	its length
+ * @tso:	with a payload and a transport that offloads (c->tso): the
+ *		guest's MSS, at which the transport may cut @data, and
+ *		the checksum is left for it to finish; 0 for a complete
+ *		segment
  *
- * Return: 0, or ip_send()'s -errno
+ * Return: 0, or ip_send()'s or ip_send_tso()'s -errno
  */
 static int tcp_build_send(struct user_ctx *c, const struct in6_addr *src,
 			  const struct in6_addr *dst, uint16_t sport,
 			  uint16_t dport, uint32_t seq, uint32_t ack,
 			  uint8_t flags, uint16_t wnd, uint16_t mss, int ws,
-			  const uint8_t *data, size_t dlen)
+			  const uint8_t *data, size_t dlen, uint16_t tso)
 {
 	uint8_t h[TCP_HLEN + TCP_SYN_OPTLEN];
 	size_t optlen = 0, hlen;
@@ -675,6 +685,15 @@ static int tcp_build_send(struct user_ctx *c, const struct in6_addr *src,
 		iov[1].iov_base = (void *)data;
 		iov[1].iov_len = dlen;
 		n = 2;
+	}
+	if (tso && dlen && c->tso) {
+		struct ip_tso t = { .l4hlen = (uint16_t)hlen, .csum_off = 16,
+				    .mss = tso };
+
+		csum = ip_l4_csum_pseudo(src, dst, IPPROTO_TCP, hlen + dlen);
+		memcpy(h + 16, &csum, 2);
+		return ip_send_tso(c, src, dst, IPPROTO_TCP, iov, n,
+				   hlen + dlen, &t);
 	}
 	csum = ip_l4_csum(src, dst, IPPROTO_TCP, iov, n, hlen + dlen);
 	memcpy(h + 16, &csum, 2);
@@ -724,7 +743,7 @@ static int tcp_xmit(struct user_ctx *c, struct tcp_flow *f, uint32_t seq,
 			      seq, f->rcv_nxt, flags,
 			      (uint16_t)tcp_min(wnd, 65535),
 			      tcp_mss_ours(c, !!(f->flags & F_V6)), ws,
-			      data, dlen);
+			      data, dlen, f->g_mss);
 }
 
 /**
@@ -754,7 +773,7 @@ static void tcp_rst_reply(struct user_ctx *c, const struct in6_addr *src,
 		flags |= SEG_ACK;
 	}
 	tcp_build_send(c, dst, src, s->dport, s->sport, seq, ack, flags, 0, 0,
-		       -1, NULL, 0);
+		       -1, NULL, 0, 0);
 }
 
 /* ---- the host socket -------------------------------------------------- */
@@ -983,25 +1002,43 @@ static ssize_t tcp_peek(struct tcp_flow *f, size_t want)
 }
 
 /**
+ * tcp_seg_max() - most payload in one frame to the guest
+ * @c:		context
+ * @f:		flow
+ *
+ * Return: the guest's MSS; with TSO, as many whole MSS as fit a 64 KiB
+ * IP packet (so that only the last segment of a burst is short)
+ */
+static size_t tcp_seg_max(const struct user_ctx *c, const struct tcp_flow *f)
+{
+	size_t max = ip_tso_max(c, !!(f->flags & F_V6));
+
+	if (max < TCP_HLEN + (size_t)f->g_mss * 2)
+		return f->g_mss;
+	max -= TCP_HLEN;
+	return max - max % f->g_mss;
+}
+
+/**
  * tcp_emit() - send bytes from tcp_buf as segments from snd_nxt
  * @c:		context
  * @f:		flow
  * @n:		bytes in tcp_buf
  *
- * Segments are at most the guest's MSS; the last one carries PSH.  The
- * first new segment (never a retransmitted one, RFC 6298 / Karn) is
- * timed when no timing is running.
+ * Segments are at most the guest's MSS, or, with TSO, tcp_seg_max(); the
+ * last one carries PSH.  The first new segment (never a retransmitted
+ * one, RFC 6298 / Karn) is timed when no timing is running.
  *
  * Return: bytes sent; fewer than @n if the transport refused a frame
  */
 static size_t tcp_emit(struct user_ctx *c, struct tcp_flow *f, size_t n)
 {
-	size_t off = 0, l;
+	size_t off = 0, l, max = tcp_seg_max(c, f);
 	uint8_t fl;
 	int rc;
 
 	while (off < n) {
-		l = n - off < f->g_mss ? n - off : f->g_mss;
+		l = n - off < max ? n - off : max;
 		fl = SEG_ACK | (off + l == n ? SEG_PSH : 0);
 		rc = tcp_xmit(c, f, f->snd_nxt, fl, tcp_buf + off, l);
 		if (rc == -EAGAIN || rc == -ENOBUFS)

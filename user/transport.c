@@ -13,8 +13,10 @@
  *   TUNSETOFFLOAD offers the guest's kernel checksum and TCP segmentation
  *   offloads (TSO for IPv4 and IPv6, with ECN): it then sends TCP
  *   segments of up to 64 KiB whatever the MTU, their checksums left
- *   partial, and eth_in_vnet() takes them so.  Frames we write get a
- *   header with no offload in it.
+ *   partial, and eth_in_vnet() takes them so.  Frames we write carry
+ *   the header the layers above asked for (c->tso: large TCP segments
+ *   with the checksum left partial, see ip_send_tso()), or one with no
+ *   offload in it.
  * - stream: a unix stream socket QEMU connects to (-netdev stream,
  *   server=off).  Every frame is a 4-byte big-endian length and the
  *   frame.  We listen; when QEMU goes away we keep listening, and a new
@@ -99,24 +101,28 @@ static uint8_t transport_wbuf[TRANSPORT_WBUF];
 /**
  * transport_tx_tap() - write one frame to the tap
  * @c:		context
+ * @vh:		offloads (with a virtio-net header only), or NULL
  * @iov:	the frame in pieces
  * @iovcnt:	number of pieces
  * @len:	total length
  *
  * Return: 0 or -errno
  */
-static int transport_tx_tap(struct user_ctx *c, const struct iovec *iov,
-			    int iovcnt, size_t len)
+static int transport_tx_tap(struct user_ctx *c,
+			    const struct virtio_net_hdr *vh,
+			    const struct iovec *iov, int iovcnt, size_t len)
 {
 	static const struct virtio_net_hdr none;
 	struct iovec v[16];
 	int i;
 
 	(void)len;
+	if (vh && !tr.vnet)
+		return -EINVAL;
 	if (tr.vnet) {
 		if (iovcnt > 15)
 			return -EINVAL;
-		v[0].iov_base = (void *)&none;
+		v[0].iov_base = (void *)(vh ? vh : &none);
 		v[0].iov_len = sizeof(none);
 		for (i = 0; i < iovcnt; i++)
 			v[i + 1] = iov[i];
@@ -134,14 +140,16 @@ static int transport_tx_tap(struct user_ctx *c, const struct iovec *iov,
 /**
  * transport_tx_dgram() - send one frame to the dgram peer
  * @c:		context
+ * @vh:		must be NULL: no offloads here
  * @iov:	the frame in pieces
  * @iovcnt:	number of pieces
  * @len:	total length
  *
  * Return: 0 or -errno
  */
-static int transport_tx_dgram(struct user_ctx *c, const struct iovec *iov,
-			      int iovcnt, size_t len)
+static int transport_tx_dgram(struct user_ctx *c,
+			      const struct virtio_net_hdr *vh,
+			      const struct iovec *iov, int iovcnt, size_t len)
 {
 	struct msghdr mh = {
 		.msg_name = &tr.peer, .msg_namelen = tr.peerlen,
@@ -149,6 +157,8 @@ static int transport_tx_dgram(struct user_ctx *c, const struct iovec *iov,
 	};
 
 	(void)len;
+	if (vh)
+		return -EINVAL;
 	if (sendmsg(tr.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
 		tr.drops++;
 		return -errno;
@@ -232,21 +242,23 @@ static void transport_queue(const struct iovec *iov, int iovcnt, size_t skip)
 /**
  * transport_tx_stream() - write one frame, length first, to the stream
  * @c:		context
+ * @vh:		must be NULL: no offloads here
  * @iov:	the frame in pieces
  * @iovcnt:	number of pieces
  * @len:	total length
  *
  * Return: 0 (written or queued whole), or -errno (-EAGAIN: dropped)
  */
-static int transport_tx_stream(struct user_ctx *c, const struct iovec *iov,
-			       int iovcnt, size_t len)
+static int transport_tx_stream(struct user_ctx *c,
+			       const struct virtio_net_hdr *vh,
+			       const struct iovec *iov, int iovcnt, size_t len)
 {
 	struct iovec v[16];
 	uint8_t hdr[4];
 	ssize_t n;
 	int i;
 
-	if (iovcnt > 15)
+	if (iovcnt > 15 || vh)
 		return -EINVAL;
 	hdr[0] = (uint8_t)(len >> 24);
 	hdr[1] = (uint8_t)(len >> 16);
@@ -519,6 +531,7 @@ int transport_tap(struct user_ctx *c, int fd)
 	if (vnet < 0)
 		return vnet;
 	tr.vnet = vnet;
+	c->tso = vnet;
 	tr.kind = TRANSPORT_TAP;
 	tr.fd = fd;
 	c->tx = transport_tx_tap;
@@ -640,4 +653,5 @@ void transport_fini(struct user_ctx *c)
 		unlink(tr.path);
 	tr.path[0] = '\0';
 	c->tx = NULL;
+	c->tso = 0;
 }

@@ -75,11 +75,13 @@ static int own_netns;
 /* Context, options and captured frames */
 
 #define CAP_MAX		64
-#define CAP_LEN		9000
+#define CAP_LEN		(14 + 65535)
 
 struct cap {
 	uint8_t b[CAP_LEN];
 	size_t len;
+	struct virtio_net_hdr vh;	/* offloads asked for, if @has_vh */
+	int has_vh;
 };
 
 static struct user_opts o;
@@ -87,16 +89,20 @@ static struct user_ctx c;
 static struct cap cap[CAP_MAX];
 static int ncap;
 
-static int cap_tx(struct user_ctx *ctx, const struct iovec *iov, int n,
-		  size_t len)
+static int cap_tx(struct user_ctx *ctx, const struct virtio_net_hdr *vh,
+		  const struct iovec *iov, int n, size_t len)
 {
 	struct cap *f;
 	size_t off = 0;
 	int i;
 
-	(void)ctx;
 	assert_true(ncap < CAP_MAX);
 	f = &cap[ncap++];
+	f->has_vh = !!vh;
+	if (vh) {
+		assert_true(ctx->tso);		/* offloads only if offered */
+		f->vh = *vh;
+	}
 	assert_true(len <= CAP_LEN);
 	for (i = 0; i < n; i++) {
 		assert_true(off + iov[i].iov_len <= CAP_LEN);
@@ -2146,6 +2152,126 @@ static void test_nat_restrict_guestfwd(void **state)
 	assert_int_equal(sa.ss_family, AF_INET6);
 }
 
+/* ip_send_tso() and ip_l4_csum_pseudo(): a large TCP packet, its
+ * checksum left partial, and the virtio-net header that says so */
+static void test_ip_send_tso(void **state)
+{
+	static uint8_t pl[65535];
+	struct in6_addr s = m4(HOST), d = m4(GUEST), s6 = a6("fec0::2");
+	struct in6_addr d6 = a6("fec0::15");
+	struct ip_tso t = { .l4hlen = 20, .csum_off = 16, .mss = 1460 };
+	uint8_t th[20] = { 0 };
+	struct iovec iov[2];
+	uint16_t sum;
+	uint8_t *l4;
+	size_t l4len;
+	int v6;
+
+	(void)state;
+	memset(pl, 'p', sizeof(pl));
+	th[12] = 5 << 4;
+	iov[0].iov_base = th;
+	iov[0].iov_len = 20;
+	iov[1].iov_base = pl;
+	iov[1].iov_len = 3000;
+	/* not without TSO on the transport, nor for anything but TCP */
+	assert_int_equal(ip_tso_max(&c, 0), 0);
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2, 3020,
+				     &t), -EINVAL);
+	c.tso = 1;
+	assert_int_equal(ip_tso_max(&c, 0), 65535 - 20);
+	assert_int_equal(ip_tso_max(&c, 1), 65535);
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_UDP, iov, 2, 3020,
+				     &t), -EINVAL);
+	/* a segment over the MTU; a packet over the IP length field */
+	t.mss = 1461;
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2, 3020,
+				     &t), -EMSGSIZE);
+	t.mss = 1460;
+	iov[1].iov_len = 65535 - 40 + 1;
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2,
+				     65535 - 20 + 1, &t), -EMSGSIZE);
+	assert_int_equal(ncap, 0);
+
+	for (v6 = 0; v6 < 2; v6++) {
+		const struct in6_addr *src = v6 ? &s6 : &s, *dst = v6 ? &d6 : &d;
+		size_t ih = v6 ? 40 : 20;
+		const uint8_t *ip;
+
+		/* 3000 bytes, cut at the MSS of a 1500-byte MTU */
+		l4len = 20 + 3000;
+		t.mss = v6 ? 1440 : 1460;
+		ncap = 0;
+		iov[1].iov_len = l4len - 20;
+		sum = ip_l4_csum_pseudo(src, dst, IPPROTO_TCP, l4len);
+		memcpy(th + 16, &sum, 2);
+		assert_int_equal(ip_send_tso(&c, src, dst, IPPROTO_TCP, iov, 2,
+					     l4len, &t), 0);
+		assert_int_equal(ncap, 1);
+		assert_true(cap[0].has_vh);
+		assert_int_equal(cap[0].vh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		assert_int_equal(cap[0].vh.gso_type,
+				 v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+				      VIRTIO_NET_HDR_GSO_TCPV4);
+		assert_int_equal(cap[0].vh.gso_size, t.mss);
+		/* and not a byte more per segment */
+		t.mss++;
+		assert_int_equal(ip_send_tso(&c, src, dst, IPPROTO_TCP, iov, 2,
+					     l4len, &t), -EMSGSIZE);
+		t.mss--;
+		assert_int_equal(cap[0].vh.csum_start, 14 + ih);
+		assert_int_equal(cap[0].vh.csum_offset, 16);
+		assert_int_equal(cap[0].vh.hdr_len, 14 + ih + 20);
+		assert_int_equal(cap[0].len, 14 + ih + l4len);
+		ip = cap[0].b + 14;
+		assert_int_equal(v6 ? get16(ip + 4) : get16(ip + 2),
+				 v6 ? l4len : 20 + l4len);
+		/* the field holds the pseudo-header sum: finishing the sum
+		 * over the segment, as the guest's side does, makes it right */
+		l4 = cap[0].b + 14 + ih;
+		assert_int_equal(get16(l4 + 16),
+				 (uint16_t)~t_fold(v6 ? t_pseudo(ip + 8, ip + 24,
+								 1, IPPROTO_TCP,
+								 l4len)
+						      : t_pseudo(ip + 12, ip + 16,
+								 0, IPPROTO_TCP,
+								 l4len)));
+		put16(l4 + 16, t_fold(t_sum(0, l4, l4len)));
+		cap[0].has_vh = 0;
+		parse(&cap[0], &(struct pf){ 0 });
+
+		/* one MSS or less: no segmentation, the checksum still left */
+		ncap = 0;
+		iov[1].iov_len = t.mss;
+		l4len = 20 + iov[1].iov_len;
+		sum = ip_l4_csum_pseudo(src, dst, IPPROTO_TCP, l4len);
+		memcpy(th + 16, &sum, 2);
+		assert_int_equal(ip_send_tso(&c, src, dst, IPPROTO_TCP, iov, 2,
+					     l4len, &(struct ip_tso){
+						     .l4hlen = 20,
+						     .csum_off = 16,
+						     .mss = (uint16_t)
+							    iov[1].iov_len }),
+				 0);
+		assert_int_equal(ncap, 1);
+		assert_int_equal(cap[0].vh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		assert_int_equal(cap[0].vh.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+		assert_int_equal(cap[0].len, 14 + ih + l4len);
+	}
+	/* the largest IPv4 packet */
+	t.mss = 1460;
+	ncap = 0;
+	iov[1].iov_len = 65535 - 40;
+	sum = ip_l4_csum_pseudo(&s, &d, IPPROTO_TCP, 65535 - 20);
+	memcpy(th + 16, &sum, 2);
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2,
+				     65535 - 20, &t), 0);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(cap[0].len, 14 + 65535);
+	assert_int_equal(get16(cap[0].b + 16), 65535);
+	c.tso = 0;
+}
+
 /* ip_send() and ip_l4_csum() */
 
 static void test_ip_send(void **state)
@@ -2342,6 +2468,7 @@ int main(void)
 		T(test_nat),
 		T(test_nat_restrict_guestfwd),
 		T(test_ip_send),
+		T(test_ip_send_tso),
 		T(test_ip6_drops),
 	};
 
