@@ -40,6 +40,11 @@
  * once instead of waiting for its RTO); the 100 ms timer checks too, in
  * case no wake-up comes.  ACKs are sent for every second segment, for PSH,
  * and at once for anything unusual; otherwise on the next timer tick.
+ * Inside the loop (c->defer) the ACKs for every second segment and for
+ * PSH wait for the end of the loop iteration, tcp_flush(), so that a
+ * batch of frames read from the guest gets one ACK per flow, not one per
+ * frame (with TSO, each frame may carry 64 KiB); data sent to the guest
+ * in the meantime carries the ACK and makes it unnecessary.
  * The host socket has TCP_NODELAY, but takes the guest's segments with
  * MSG_MORE until one carries PSH or FIN: the guest's own stack marks the
  * end of each write that way, so the host kernel sends full-sized
@@ -82,7 +87,10 @@
  * everything queued has been sent, readiness of already-peeked bytes must
  * not wake us; a new arrival does.  If the transport to the guest is full
  * (-EAGAIN), sending stops where it failed, the peek offset is set back
- * to that point, and the next ACK or timer tick carries on.
+ * to that point, and the next ACK or timer tick carries on.  An ACK that
+ * opens the window sends more at once, or, inside the loop, at the end
+ * of the iteration (tcp_flush()): the guest's ACKs for a batch of frames
+ * then make one peek, not one each.
  *
  * Retransmission.  One RTO per flow, computed as in RFC 6298 from one
  * timed segment at a time (never a retransmitted one), starting at 1 s,
@@ -188,6 +196,8 @@
 #define TCP_DISCARD_IOV		256
 /* Acknowledged bytes left in a socket's receive queue before dropping */
 #define TCP_DROP_BATCH		(64 * 1024)
+/* Flows whose ACK or sending may wait for tcp_flush() */
+#define TCP_FLUSH_MAX		256
 
 #define TCP_NONE		UINT32_MAX
 /* Largest table: indices stay far below TCP_NONE */
@@ -217,6 +227,8 @@ enum tcp_flow_state {
 #define F_ACK_PENDING	0x0800	/* a delayed ACK is due */
 #define F_RTT		0x1000	/* a segment is being timed */
 #define F_CORKED	0x2000	/* guest data written with MSG_MORE */
+#define F_FLUSH		0x4000	/* on the list tcp_flush() goes through */
+#define F_PUSH_DUE	0x8000	/* ... and tcp_push() is due there */
 
 /**
  * struct tcp_flow - one connection
@@ -327,6 +339,9 @@ struct tcp_table {
 static struct tcp_table tcp;
 static uint8_t tcp_buf[TCP_BUF_SIZE];
 static uint8_t tcp_discard[TCP_DISCARD_SIZE];
+/* Flows with an ACK or sending left to the end of the loop iteration */
+static uint32_t tcp_flush_list[TCP_FLUSH_MAX];
+static unsigned int tcp_nflush;
 
 /* Sequence number comparisons, modulo 2^32 */
 static inline int seq_lt(uint32_t a, uint32_t b)
@@ -1195,6 +1210,31 @@ out:
 }
 
 /**
+ * tcp_defer() - leave an ACK, or sending, to the end of the loop
+ *		 iteration (tcp_flush())
+ * @c:		context
+ * @f:		established flow; an ACK left is F_ACK_PENDING
+ * @push:	tcp_push() is due as well
+ *
+ * Return: 1 if it was left; 0 if it must be done now: outside the loop
+ * (c->defer unset: unit tests, fuzzers), or with the list full
+ */
+static int tcp_defer(const struct user_ctx *c, struct tcp_flow *f, int push)
+{
+	if (!c->defer)
+		return 0;
+	if (!(f->flags & F_FLUSH)) {
+		if (tcp_nflush >= TCP_FLUSH_MAX)
+			return 0;
+		tcp_flush_list[tcp_nflush++] = tcp_idx(f);
+		f->flags |= F_FLUSH;
+	}
+	if (push)
+		f->flags |= F_PUSH_DUE;
+	return 1;
+}
+
+/**
  * tcp_rewind() - send everything unacknowledged again
  * @c:		context
  * @f:		established flow
@@ -1460,10 +1500,12 @@ static int tcp_ack_in(struct user_ctx *c, struct tcp_flow *f,
 	 * full window or transport held it back; without, EOF only shows
 	 * once everything is acknowledged */
 	if ((f->flags & (F_WND_LIMITED | F_TX_BLOCKED)) ||
-	    (!tcp.peek_off && seq_gt(ack, old_una)))
-		tcp_push(c, f);
-	else
+	    (!tcp.peek_off && seq_gt(ack, old_una))) {
+		if (!tcp_defer(c, f, 1))
+			tcp_push(c, f);
+	} else {
 		tcp_timer_arm(c, f);
+	}
 	return f->state == FLOW_FREE ? -1 : 0;
 }
 
@@ -1529,7 +1571,8 @@ static void tcp_data_in(struct user_ctx *c, struct tcp_flow *f,
 		tcp_send_ack(c, f);
 		return;
 	}
-	if ((s->flags & SEG_PSH) || ++f->unacked >= 2)
+	if (((s->flags & SEG_PSH) || ++f->unacked >= 2) &&
+	    !tcp_defer(c, f, 0))
 		tcp_send_ack(c, f);
 	else
 		f->flags |= F_ACK_PENDING;
@@ -2074,6 +2117,41 @@ void tcp_timer(struct user_ctx *c)
 	}
 }
 
+/**
+ * tcp_flush() - the end of a loop iteration: ACKs and sending left for it
+ * @c:		context
+ *
+ * Each flow tcp_defer() listed, if still in use and established, sends
+ * what an ACK from the guest let it (tcp_push()), then the ACK it owes,
+ * unless that data carried it.
+ */
+void tcp_flush(struct user_ctx *c)
+{
+	unsigned int i;
+
+	if (!tcp.flows)
+		return;
+	for (i = 0; i < tcp_nflush; i++) {
+		struct tcp_flow *f = &tcp.flows[tcp_flush_list[i]];
+		int push = !!(f->flags & F_PUSH_DUE);
+
+		if (!(f->flags & F_FLUSH))
+			continue;		/* freed and used again */
+		f->flags &= (uint16_t)~(F_FLUSH | F_PUSH_DUE);
+		if (f->state != FLOW_ESTABLISHED)
+			continue;
+		if (push)
+			tcp_push(c, f);
+		if (f->state == FLOW_FREE)
+			continue;
+		if (f->flags & F_ACK_PENDING)
+			tcp_send_ack(c, f);
+		tcp_check_done(c, f);
+		tcp_epoll_update(c, f);
+	}
+	tcp_nflush = 0;
+}
+
 /* ---- set-up ----------------------------------------------------------- */
 
 /**
@@ -2135,6 +2213,7 @@ int tcp_init(struct user_ctx *c)
 	tcp.used = 0;
 	tcp.lingering = 0;
 	tcp.refused = 0;
+	tcp_nflush = 0;
 	if (getrandom(keys, sizeof(keys), 0) != (ssize_t)sizeof(keys)) {
 		struct timespec ts;
 

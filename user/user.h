@@ -125,6 +125,9 @@ typedef int (*user_tx_fn)(struct user_ctx *c, const struct virtio_net_hdr *vh,
  *			frames of up to 64 KiB, cut to the MSS by the guest's
  *			side, and checksums left partial (a tap with a
  *			virtio-net header)
+ * @defer:		inside loop_run(): replies that may wait for the end
+ *			of the loop iteration do (tcp_flush()); 0 elsewhere
+ *			(unit tests, fuzzers): at once
  * @host_loopback:	connections to the host address reach 127.0.0.1
  *			(not with restrict=on or --no-host-loopback)
  * @resolver:		first upstream DNS server, host side, v4-mapped or
@@ -148,6 +151,7 @@ struct user_ctx {
 	user_tx_fn tx;
 	void *tx_arg;
 	int tso;
+	int defer;
 	int host_loopback;
 	struct in6_addr resolver;
 	uint16_t resolver_port;

@@ -14,8 +14,9 @@
  * Bit 15 of the length (the rest is the length) sends the frame through
  * eth_in_vnet() instead, as a tap with IFF_VNET_HDR gives it: its first
  * bytes are then a virtio-net header (offload flags, TSO segments larger
- * than the MTU), and the transport takes offloads (c->tso) until the
- * next frame without.
+ * than the MTU), and the transport takes offloads (c->tso) and ACKs wait
+ * for the end of the loop iteration (c->defer, tcp_flush() after each
+ * frame) until the next frame without.
  * Between frames the clock moves on, the module timers run, and host
  * socket events are handled, so flows are created, answered (ICMP errors,
  * ping replies on loopback, UDP echo servers on port 7 that also answer
@@ -295,11 +296,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(frame, data + off, len);
 		off += len;
-		c->tso = vnet;
+		c->tso = c->defer = vnet;
 		if (vnet)
 			eth_in_vnet(c, frame, len);
 		else
 			eth_in(c, frame, len);
+		tcp_flush(c);
 		fuzz_hostfwd(c, frame, len);
 		free(frame);
 		/* the clock: 0 to 12.75 s per frame, by its last byte */

@@ -12,8 +12,11 @@
  * times an "in window" segment with data is sent, each copy with the
  * next sequence number, as a guest sending in bulk would (bits 4-5: 1,
  * 4, 32 or 256 times; enough to fill a host socket's buffer and close
- * the window), and whether the transport takes offloads (bit 6: c->tso,
- * segments of up to 64 KiB).  The control byte of a record:
+ * the window), whether the transport takes offloads (bit 6: c->tso,
+ * segments of up to 64 KiB), and whether ACKs and sending wait for the
+ * end of a loop iteration (bit 7: c->defer; a record, its copies
+ * included, and each round of host socket events are then one
+ * iteration, ended by tcp_flush()).  The control byte of a record:
  *
  *   bits 0-2	which four-tuple the segment belongs to (fuzz_tuples[]):
  *		connections to a listener on loopback (IPv4 and IPv6,
@@ -328,6 +331,7 @@ static void fuzz_pump(struct user_ctx *c)
 			abort();
 		tcp_sock_event(c, ref.idx, ev[i].events);
 	}
+	tcp_flush(c);
 }
 
 /* Keep a host-side socket, or close it if there are too many */
@@ -420,6 +424,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsetenv("TAPIR_USER_TCP_NO_PEEK_OFF");
 	fuzz_tx_flaky = !!(data[0] & 8);
 	c->tso = !!(data[0] & 0x40);
+	c->defer = !!(data[0] & 0x80);
 	fuzz_frames = 0;
 	if (tcp_init(c))
 		abort();
@@ -463,6 +468,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (j % 32 == 31)
 				fuzz_pump(c);
 		}
+		tcp_flush(c);
 		free(seg);
 
 		if (ctl & 0x40)

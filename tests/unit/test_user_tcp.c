@@ -15,11 +15,15 @@
  * the clock (c->now_ms), so retransmission timers fire when it says.
  *
  * The tests run three ways: with SO_PEEK_OFF, without (older kernels),
- * and with a transport that offloads (c->tso, a tap with a virtio-net
- * header).  Then the capture does what the guest's side of the tap
- * would: it checks the virtio-net header against the frame, finishes the
- * partial checksum, and cuts large segments at the header's segment size
- * (cap_offload()), so every test sees the segments a guest would.
+ * and as tapir-user's loop on a tap runs it: with a transport that
+ * offloads (c->tso, a tap with a virtio-net header), and ACKs and sending
+ * left to the end of each loop iteration (c->defer; every segment the
+ * test guest sends, and every round of pump(), is then one iteration,
+ * ended with tcp_flush()).  The capture then does what the guest's side
+ * of the tap would: it checks the virtio-net header against the frame,
+ * finishes the partial checksum, and cuts large segments at the header's
+ * segment size (cap_offload()), so every test sees the segments a guest
+ * would.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -367,7 +371,7 @@ static int setup(void **state)
 
 	fallback = mode == 1;
 	ctx_open(64);
-	ctx.tso = mode == 2;
+	ctx.tso = ctx.defer = mode == 2;
 	cap_gso = 0;
 	return 0;
 }
@@ -393,6 +397,7 @@ static int pump(int ms)
 		assert_int_equal(ref.type, REF_TCP);
 		tcp_sock_event(c, ref.idx, ev[i].events);
 	}
+	tcp_flush(c);
 	return n;
 }
 
@@ -489,6 +494,8 @@ static int accept_one(int lfd)
  * @fin:	the engine's FIN arrived
  * @rst:	the engine sent a RST
  * @dupacks:	ACKs in a row that did not move snd_una
+ * @batch:	segments sent are one loop iteration until the test calls
+ *		tcp_flush() (with c->defer)
  */
 struct gconn {
 	struct in6_addr ga, ra;
@@ -502,6 +509,7 @@ struct gconn {
 	size_t rxlen, rxcap;
 	int fin, rst;
 	int dupacks;
+	int batch;
 };
 
 static uint16_t next_gport = 40000;
@@ -563,6 +571,8 @@ static void g_send_raw(struct gconn *g, uint32_t seq, uint32_t ack,
 		pkt_wr_bytes(&w, data, len);
 	assert_true(pkt_wr_ok(&w));
 	tcp_in(c, &g->ga, &g->ra, seg, w.off);
+	if (!g->batch)
+		tcp_flush(c);		/* the end of a loop iteration */
 }
 
 /* g_send() - send from snd_nxt with the current ACK, advance snd_nxt */
@@ -966,6 +976,90 @@ static void test_host_to_guest(void **state)
 	assert_true(segs >= (int)(total / 1000));
 	free(data);
 	free(rx);
+	close(sfd);
+	close(lfd);
+}
+
+/*
+ * In the loop (c->defer; run only that way), what a batch of segments
+ * from the guest calls for waits for the batch's end, tcp_flush(): one
+ * ACK for many data segments, and the data that several ACKs let through
+ * in one go.
+ */
+static void test_defer(void **state)
+{
+	uint8_t data[10000], rx[10000];
+	char buf[256];
+	struct gconn g;
+	struct pseg s;
+	uint16_t port;
+	int lfd, sfd, i, n = 0;
+
+	(void)state;
+	assert_true(c->defer);
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = (uint8_t)(i * 5);
+	lfd = listen_on(0, &port);
+	g_init(&g, 0, port);
+	g.mss = 1000;
+	g.ws = -1;
+	g.wnd = 3000;
+	g.rx = rx;
+	g.rxcap = sizeof(rx);
+	g_connect(&g);
+	sfd = accept_one(lfd);
+
+	/* ten segments with PSH, each of which would be ACKed at once */
+	g.batch = 1;
+	for (i = 0; i < 10; i++)
+		g_send(&g, F_ACK | F_PSH, "0123456789", 10);
+	assert_int_equal(cap_pending(), 0);
+	tcp_flush(c);
+	assert_true(next_seg(&s));
+	assert_int_equal(s.flags, F_ACK);
+	assert_int_equal(s.ack, g.snd_nxt);
+	assert_int_equal(cap_pending(), 0);
+	g_take(&g, &s);
+	for (i = 0; i < 100 && n < 100; i++) {
+		ssize_t r = recv(sfd, buf + n, sizeof(buf) - (size_t)n,
+				 MSG_DONTWAIT);
+
+		if (r > 0)
+			n += (int)r;
+		else
+			pump(10);
+	}
+	assert_int_equal(n, 100);
+
+	/* the host sends more than the window (3000): three segments */
+	assert_int_equal(send(sfd, data, sizeof(data), 0),
+			 (ssize_t)sizeof(data));
+	settle();
+	for (i = 0; next_seg(&s); i++)
+		g_take(&g, &s);
+	assert_int_equal(i, 3);
+	assert_int_equal(g.rxlen, 3000);
+	/* three ACKs, one segment each, in one batch: nothing until its
+	 * end, then the window's worth at once */
+	g.rcv_nxt -= 3000;
+	for (i = 0; i < 3; i++) {
+		g.rcv_nxt += 1000;
+		g_send(&g, F_ACK, NULL, 0);
+	}
+	assert_int_equal(cap_pending(), 0);
+	tcp_flush(c);
+	g.batch = 0;
+	for (i = 0; next_seg(&s); i++) {
+		assert_int_equal(s.dlen, 1000);
+		g_take(&g, &s);
+	}
+	assert_int_equal(i, 3);
+	for (i = 0; i < 100 && g.rxlen < sizeof(data); i++) {
+		g_send(&g, F_ACK, NULL, 0);
+		settle();
+		g_drain(&g);
+	}
+	assert_memory_equal(rx, data, sizeof(data));
 	close(sfd);
 	close(lfd);
 }
@@ -1914,6 +2008,7 @@ int main(void)
 		TT(test_guest_to_host),
 		TT(test_host_to_guest),
 		TT(test_tso),
+		TT(test_defer),
 		TT(test_retransmit),
 		TT(test_transport_full),
 		TT(test_zero_window),
