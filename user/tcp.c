@@ -68,7 +68,8 @@
  * one large segment, as if its own GRO had made it, and the payload is
  * never summed here (the checksum field gets the pseudo-header sum
  * only).  Either way the payload is copied once, from the socket into
- * tcp_buf, and written from there.  Acknowledged bytes are dropped from the kernel's queue with
+ * tcp_buf, and written from there.
+ * Acknowledged bytes are dropped from the kernel's queue with
  * recv(MSG_TRUNC), which copies nothing and moves the peek offset back by
  * as much; while the guest's window is what holds data back, that is
  * done in batches of 64 KiB, and otherwise at once (bytes left in the
