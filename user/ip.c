@@ -590,11 +590,6 @@ static int ip_xmit(struct user_ctx *c, const struct in6_addr *src,
 	iov[0].iov_len = hlen;
 	for (i = 0; i < n; i++)
 		iov[i + 1] = l4[i];
-	if (hlen + l4len < IP_ETH_MIN) {
-		iov[++n].iov_base = (void *)pad;
-		iov[n].iov_len = IP_ETH_MIN - hlen - l4len;
-		l4len = IP_ETH_MIN - hlen;
-	}
 	if (tso) {
 		memset(&vh, 0, sizeof(vh));
 		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
@@ -606,6 +601,11 @@ static int ip_xmit(struct user_ctx *c, const struct in6_addr *src,
 						     : VIRTIO_NET_HDR_GSO_TCPV6;
 			vh.gso_size = tso->mss;
 		}
+	}
+	if (hlen + l4len < IP_ETH_MIN) {
+		iov[++n].iov_base = (void *)pad;
+		iov[n].iov_len = IP_ETH_MIN - hlen - l4len;
+		l4len = IP_ETH_MIN - hlen;
 	}
 	rc = c->tx(c, tso ? &vh : NULL, iov, n + 1, hlen + l4len);
 	if (!rc)
