@@ -100,7 +100,7 @@ static void arp_reply(struct user_ctx *c, const uint8_t *sha,
 	pkt_wr_bytes(&w, spa, 4);
 	iov.iov_base = f;
 	iov.iov_len = sizeof(f);
-	if (c->tx && c->tx(c, &iov, 1, sizeof(f)) == 0)
+	if (c->tx && c->tx(c, NULL, &iov, 1, sizeof(f)) == 0)
 		c->stat_tx++;
 }
 

@@ -19,8 +19,11 @@
  *	  fragments, "no next header" and anything unknown are dropped; so
  *	  are v4-mapped addresses, which would alias IPv4 ones.
  *  Both: the transport checksum (TCP always, UDP unless it is 0 over
- *	  IPv4, ICMP and ICMPv6) before the payload goes up; broadcast and
- *	  multicast destinations only for UDP (DHCP, DHCPv6) and NDP.
+ *	  IPv4, ICMP and ICMPv6) before the payload goes up, unless the
+ *	  frame's virtio-net header said it is valid or left to finish
+ *	  (IP_RX_CSUM_OK, eth.c); broadcast and multicast destinations only
+ *	  for UDP (DHCP, DHCPv6) and NDP.  Packets may be longer than the
+ *	  MTU: a guest with TSO sends TCP segments of up to 64 KiB.
  *
  * Every drop is counted in stat_drop.  The guest's addresses are learnt
  * on the way: c->guest4 from an IPv4 source inside opts.net, c->guest6 from
@@ -37,6 +40,15 @@
  * 60-byte minimum.  ip_send_frag() does the same for datagrams larger
  * than the MTU, in fragments (UDP replies from host sockets, which the
  * host received whole).
+ *
+ * ip_send_tso() is for TCP over a transport that offloads (c->tso, a tap
+ * with a virtio-net header): the packet may be up to 64 KiB whatever the
+ * MTU, and goes with a header asking for the transport checksum to be
+ * finished (VIRTIO_NET_HDR_F_NEEDS_CSUM: the caller put only the
+ * pseudo-header sum, ip_l4_csum_pseudo(), in the checksum field) and, if
+ * the payload is longer than one MSS, for segmentation at that MSS
+ * (GSO_TCPV4 or GSO_TCPV6, as the guest's kernel would have it from its
+ * own GRO).  Every segment it becomes fits the MTU.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -182,20 +194,43 @@ uint16_t ip_l4_csum(const struct in6_addr *src, const struct in6_addr *dst,
 }
 
 /**
+ * ip_l4_csum_pseudo() - the pseudo-header sum alone, for a checksum the
+ *			 transport finishes (ip_send_tso())
+ * @src:	source address (v4-mapped for IPv4)
+ * @dst:	destination address
+ * @proto:	IPPROTO_TCP or IPPROTO_UDP
+ * @len:	transport length
+ *
+ * Return: the folded sum, not complemented, in network order, for the
+ * checksum field (what the transport adds the data to)
+ */
+uint16_t ip_l4_csum_pseudo(const struct in6_addr *src,
+			   const struct in6_addr *dst, uint8_t proto,
+			   size_t len)
+{
+	return htons((uint16_t)~csum_fold(ip_pseudo_sum(src, dst, proto, len)));
+}
+
+/**
  * ip_l4_ok() - whether a received transport checksum is right
+ * @rx:		IP_RX_* flags of the frame
  * @src:	source address
  * @dst:	destination address
  * @proto:	transport protocol
  * @p:		transport header and payload, checksum as received
  * @len:	transport length
  *
- * Return: 1 if the sum over pseudo-header and data folds to zero
+ * Return: 1 if the sum over pseudo-header and data folds to zero, or if
+ * @rx says it need not be checked
  */
-static int ip_l4_ok(const struct in6_addr *src, const struct in6_addr *dst,
-		    uint8_t proto, const uint8_t *p, size_t len)
+static int ip_l4_ok(unsigned int rx, const struct in6_addr *src,
+		    const struct in6_addr *dst, uint8_t proto,
+		    const uint8_t *p, size_t len)
 {
 	struct iovec iov = { .iov_base = (void *)p, .iov_len = len };
 
+	if (rx & IP_RX_CSUM_OK)
+		return 1;
 	return csum_fold(ip_sum_iov(ip_pseudo_sum(src, dst, proto, len),
 				    &iov, 1, len)) == 0;
 }
@@ -213,6 +248,22 @@ size_t ip_payload_max(const struct user_ctx *c, int v6)
 	size_t h = v6 ? IP6_HLEN : IP4_HLEN;
 
 	return c->o->mtu > h ? c->o->mtu - h : 0;
+}
+
+/**
+ * ip_tso_max() - largest transport packet (header included) that goes in
+ *		  one frame with TSO (ip_send_tso())
+ * @c:		context
+ * @v6:		IPv6 (1) or IPv4 (0)
+ *
+ * Return: what the IP length field allows: 65535 minus the IPv4 header,
+ * or 65535 (the IPv6 payload length); 0 if the transport has no TSO
+ */
+size_t ip_tso_max(const struct user_ctx *c, int v6)
+{
+	if (!c->tso)
+		return 0;
+	return v6 ? 65535 : 65535 - IP4_HLEN;
 }
 
 /**
@@ -244,8 +295,10 @@ static void ip_learn(struct user_ctx *c, const struct in6_addr *src)
  * @c:		context
  * @pkt:	the packet
  * @len:	its length, Ethernet padding included
+ * @rx:		IP_RX_* flags
  */
-static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
+static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len,
+		   unsigned int rx)
 {
 	uint8_t vihl, proto, ucsum[2];
 	uint16_t tot, frag;
@@ -288,7 +341,7 @@ static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
 		goto drop;
 	switch (proto) {
 	case IPPROTO_TCP:
-		if (!ip_l4_ok(&s, &d, proto, l4, l4len))
+		if (!ip_l4_ok(rx, &s, &d, proto, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		tcp_in(c, &s, &d, l4, l4len);
@@ -298,13 +351,13 @@ static void ip4_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
 			goto drop;
 		memcpy(ucsum, l4 + 6, 2);
 		if ((ucsum[0] || ucsum[1]) &&
-		    !ip_l4_ok(&s, &d, proto, l4, l4len))
+		    !ip_l4_ok(rx, &s, &d, proto, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		udp_in(c, &s, &d, l4, l4len);
 		return;
 	case IPPROTO_ICMP:
-		if (!ip_l4_ok(&s, &d, proto, l4, l4len))
+		if (!ip_l4_ok(rx, &s, &d, proto, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		icmp_in(c, &s, &d, l4, l4len);
@@ -319,8 +372,10 @@ drop:
  * @c:		context
  * @pkt:	the packet
  * @len:	its length, Ethernet padding included
+ * @rx:		IP_RX_* flags
  */
-static void ip6_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
+static void ip6_in(struct user_ctx *c, const uint8_t *pkt, size_t len,
+		   unsigned int rx)
 {
 	uint8_t next, hop, type;
 	struct in6_addr s, d;
@@ -368,20 +423,20 @@ static void ip6_in(struct user_ctx *c, const uint8_t *pkt, size_t len)
 	switch (next) {
 	case IPPROTO_TCP:
 		if (IN6_IS_ADDR_MULTICAST(&d) ||
-		    !ip_l4_ok(&s, &d, next, l4, l4len))
+		    !ip_l4_ok(rx, &s, &d, next, l4, l4len))
 			goto drop;
 		ip_learn(c, &s);
 		tcp_in(c, &s, &d, l4, l4len);
 		return;
 	case IPPROTO_UDP:
-		if (l4len < 8 || !ip_l4_ok(&s, &d, next, l4, l4len))
+		if (l4len < 8 || !ip_l4_ok(rx, &s, &d, next, l4, l4len))
 			goto drop;
 		if (!IN6_IS_ADDR_UNSPECIFIED(&s))
 			ip_learn(c, &s);
 		udp_in(c, &s, &d, l4, l4len);
 		return;
 	case IPPROTO_ICMPV6:
-		if (l4len < 4 || !ip_l4_ok(&s, &d, next, l4, l4len))
+		if (l4len < 4 || !ip_l4_ok(rx, &s, &d, next, l4, l4len))
 			goto drop;
 		type = l4[0];
 		if (type >= ND_FIRST && type <= ND_LAST) {
@@ -408,13 +463,15 @@ drop:
  * @v6:		IPv6 (EtherType 0x86dd) or IPv4 (0x0800)
  * @pkt:	the packet, after the Ethernet header
  * @len:	its length, Ethernet padding included
+ * @rx:		IP_RX_* flags (from the frame's virtio-net header)
  */
-void ip_in(struct user_ctx *c, int v6, const uint8_t *pkt, size_t len)
+void ip_in(struct user_ctx *c, int v6, const uint8_t *pkt, size_t len,
+	   unsigned int rx)
 {
 	if (v6)
-		ip6_in(c, pkt, len);
+		ip6_in(c, pkt, len, rx);
 	else
-		ip4_in(c, pkt, len);
+		ip4_in(c, pkt, len, rx);
 }
 
 /**
@@ -469,17 +526,19 @@ struct ip_frag {
  * @n:		number of pieces, at most IP_IOV_MAX
  * @l4len:	their total length
  * @fr:		fragment position, NULL for a whole packet
+ * @tso:	offloads for the transport (ip_send_tso()), or NULL
  *
  * Return: 0 or the transport's -errno
  */
 static int ip_xmit(struct user_ctx *c, const struct in6_addr *src,
 		   const struct in6_addr *dst, uint8_t proto,
 		   const struct iovec *l4, int n, size_t l4len,
-		   const struct ip_frag *fr)
+		   const struct ip_frag *fr, const struct ip_tso *tso)
 {
 	static const uint8_t pad[IP_ETH_MIN];
 	uint8_t h[USER_ETH_HLEN + IP6_HLEN + IP6_FRAG_HLEN];
 	struct iovec iov[IP_IOV_MAX + 2];
+	struct virtio_net_hdr vh;
 	struct pkt_wr w;
 	size_t hlen;
 	int i, rc;
@@ -531,12 +590,24 @@ static int ip_xmit(struct user_ctx *c, const struct in6_addr *src,
 	iov[0].iov_len = hlen;
 	for (i = 0; i < n; i++)
 		iov[i + 1] = l4[i];
+	if (tso) {
+		memset(&vh, 0, sizeof(vh));
+		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh.csum_start = (uint16_t)hlen;
+		vh.csum_offset = tso->csum_off;
+		vh.hdr_len = (uint16_t)(hlen + tso->l4hlen);
+		if (l4len - tso->l4hlen > tso->mss) {
+			vh.gso_type = inany_is4(dst) ? VIRTIO_NET_HDR_GSO_TCPV4
+						     : VIRTIO_NET_HDR_GSO_TCPV6;
+			vh.gso_size = tso->mss;
+		}
+	}
 	if (hlen + l4len < IP_ETH_MIN) {
 		iov[++n].iov_base = (void *)pad;
 		iov[n].iov_len = IP_ETH_MIN - hlen - l4len;
 		l4len = IP_ETH_MIN - hlen;
 	}
-	rc = c->tx(c, iov, n + 1, hlen + l4len);
+	rc = c->tx(c, tso ? &vh : NULL, iov, n + 1, hlen + l4len);
 	if (!rc)
 		c->stat_tx++;
 	return rc;
@@ -569,7 +640,47 @@ int ip_send(struct user_ctx *c, const struct in6_addr *src,
 	else if (l4len > ip_payload_max(c, !inany_is4(dst)))
 		rc = -EMSGSIZE;
 	else if (c->tx)
-		rc = ip_xmit(c, src, dst, proto, l4, n, l4len, NULL);
+		rc = ip_xmit(c, src, dst, proto, l4, n, l4len, NULL, NULL);
+	return rc;
+}
+
+/**
+ * ip_send_tso() - send a TCP packet to the guest, the transport finishing
+ *		   its checksum and cutting it into segments
+ * @c:		context, its transport with TSO (c->tso)
+ * @src:	source address (v4-mapped for IPv4)
+ * @dst:	destination address; its family decides the packet's
+ * @proto:	IPPROTO_TCP
+ * @l4:		the TCP header, its checksum field holding
+ *		ip_l4_csum_pseudo(), and the payload, in pieces
+ * @n:		number of pieces, at most IP_IOV_MAX
+ * @l4len:	their total length, at most ip_tso_max()
+ * @tso:	header length, checksum field offset, segment size; a
+ *		segment (header and @tso->mss bytes) must fit the MTU
+ *
+ * Return: 0, -EMSGSIZE if the packet or one of its segments is too long,
+ * -EINVAL for a transport without TSO, another protocol, a header longer
+ * than the packet, no MSS, too many pieces or mixed families, or the
+ * transport's -errno
+ */
+int ip_send_tso(struct user_ctx *c, const struct in6_addr *src,
+		const struct in6_addr *dst, uint8_t proto,
+		const struct iovec *l4, int n, size_t l4len,
+		const struct ip_tso *tso)
+{
+	int v6 = !inany_is4(dst), rc = 0;
+	size_t seg;
+
+	if (!c->tso || proto != IPPROTO_TCP || n < 0 || n > IP_IOV_MAX ||
+	    inany_is4(dst) != inany_is4(src) || !tso->mss ||
+	    tso->l4hlen > l4len)
+		return -EINVAL;
+	seg = l4len - tso->l4hlen < tso->mss ? l4len - tso->l4hlen : tso->mss;
+	if (l4len > ip_tso_max(c, v6) ||
+	    tso->l4hlen + seg > ip_payload_max(c, v6))
+		rc = -EMSGSIZE;
+	else if (c->tx)
+		rc = ip_xmit(c, src, dst, proto, l4, n, l4len, NULL, tso);
 	return rc;
 }
 
@@ -646,7 +757,7 @@ int ip_send_frag(struct user_ctx *c, const struct in6_addr *src,
 
 		fr.more = fr.off + len < l4len;
 		k = ip_iov_slice(l4, n, fr.off, len, part);
-		rc = ip_xmit(c, src, dst, proto, part, k, len, &fr);
+		rc = ip_xmit(c, src, dst, proto, part, k, len, &fr, NULL);
 	}
 	return rc;
 }

@@ -12,6 +12,11 @@
  * the context and runs every module's timer.  SIGTERM and SIGINT end the
  * loop; SIGCHLD is passed to the namespace code, which ends the loop when
  * the command of "tapir user -- COMMAND" exits.
+ *
+ * One iteration handles what one epoll_wait() returned (the transport
+ * reads up to a batch of frames for its event) and then calls
+ * tcp_flush(): ACKs, and data an ACK let through, wait for that point
+ * (c->defer), so that a batch costs one of each per flow.
  */
 #include <errno.h>
 #include <signal.h>
@@ -223,6 +228,7 @@ int loop_run(struct user_ctx *c)
 	struct epoll_event ev[LOOP_EVENTS];
 	int n, i;
 
+	c->defer = 1;
 	for (;;) {
 		n = epoll_wait(c->epfd, ev, LOOP_EVENTS, -1);
 		if (n < 0) {
@@ -268,5 +274,6 @@ int loop_run(struct user_ctx *c)
 				break;
 			}
 		}
+		tcp_flush(c);
 	}
 }

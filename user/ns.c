@@ -90,7 +90,8 @@ static int ns_make_tap(const struct user_ctx *c, const struct ns_cfg *cfg)
 	struct nl nl;
 	int fd, rc;
 
-	fd = tap_open(cfg->ifname, TAP_EXCL, name, NULL);
+	/* the virtio-net header carries offloads: see transport.c */
+	fd = tap_open(cfg->ifname, TAP_EXCL | TAP_VNET_HDR, name, NULL);
 	if (fd < 0) {
 		log_err("cannot create tap %s: %s", cfg->ifname, strerror(-fd));
 		return fd;

@@ -49,6 +49,11 @@
  * once instead of waiting for its RTO); the 100 ms timer checks too, in
  * case no wake-up comes.  ACKs are sent for every second segment, for PSH,
  * and at once for anything unusual; otherwise on the next timer tick.
+ * Inside the loop (c->defer) the ACKs for every second segment and for
+ * PSH wait for the end of the loop iteration, tcp_flush(), so that a
+ * batch of frames read from the guest gets one ACK per flow, not one per
+ * frame (with TSO, each frame may carry 64 KiB); data sent to the guest
+ * in the meantime carries the ACK and makes it unnecessary.
  * The host socket has TCP_NODELAY, but takes the guest's segments with
  * MSG_MORE until one carries PSH or FIN: the guest's own stack marks the
  * end of each write that way, so the host kernel sends full-sized
@@ -66,7 +71,14 @@
  * from snd_nxt on: the peek offset is always snd_nxt - snd_head.  One
  * peek reads as much as the guest's window allows (into a static 256 KiB
  * buffer) and is cut into segments of the guest's MSS, each sent with
- * ip_send().  Acknowledged bytes are dropped from the kernel's queue with
+ * ip_send(); or, when the transport offloads (c->tso: a tap with a
+ * virtio-net header), into frames of as many whole MSS as fit a 64 KiB
+ * IP packet, sent with ip_send_tso(): the guest's kernel takes each as
+ * one large segment, as if its own GRO had made it, and the payload is
+ * never summed here (the checksum field gets the pseudo-header sum
+ * only).  Either way the payload is copied once, from the socket into
+ * tcp_buf, and written from there.
+ * Acknowledged bytes are dropped from the kernel's queue with
  * recv(MSG_TRUNC), which copies nothing and moves the peek offset back by
  * as much; while the guest's window is what holds data back, that is
  * done in batches of 64 KiB, and otherwise at once (bytes left in the
@@ -85,7 +97,10 @@
  * everything queued has been sent, readiness of already-peeked bytes must
  * not wake us; a new arrival does.  If the transport to the guest is full
  * (-EAGAIN), sending stops where it failed, the peek offset is set back
- * to that point, and the next ACK or timer tick carries on.
+ * to that point, and the next ACK or timer tick carries on.  An ACK that
+ * opens the window sends more at once, or, inside the loop, at the end
+ * of the iteration (tcp_flush()): the guest's ACKs for a batch of frames
+ * then make one peek, not one each.
  *
  * Retransmission.  One RTO per flow, computed as in RFC 6298 from one
  * timed segment at a time (never a retransmitted one), starting at 1 s,
@@ -206,6 +221,8 @@
 #define TCP_DISCARD_IOV		256
 /* Acknowledged bytes left in a socket's receive queue before dropping */
 #define TCP_DROP_BATCH		(64 * 1024)
+/* Flows whose ACK or sending may wait for tcp_flush() */
+#define TCP_FLUSH_MAX		256
 
 #define TCP_NONE		UINT32_MAX
 /* Largest table: indices stay far below TCP_NONE */
@@ -245,6 +262,8 @@ enum tcp_flow_state {
 #define F_RTT		0x1000	/* a segment is being timed */
 #define F_CORKED	0x2000	/* guest data written with MSG_MORE */
 #define F_UNIX		0x4000	/* a guestfwd command's unix socket */
+#define F_FLUSH		0x8000	/* on the list tcp_flush() goes through */
+#define F_PUSH_DUE	0x10000	/* ... and tcp_push() is due there */
 
 /**
  * struct tcp_flow - one connection
@@ -294,7 +313,7 @@ struct tcp_flow {
 	uint16_t gport, rport;
 	int fd;
 	uint8_t state, retries, dupacks, g_wscale, unacked, queue;
-	uint16_t flags;
+	uint32_t flags;
 	uint16_t g_mss;
 	uint32_t events;
 	uint32_t hnext, prev, next, qprev, qnext;
@@ -372,6 +391,9 @@ struct tcp_table {
 static struct tcp_table tcp;
 static uint8_t tcp_buf[TCP_BUF_SIZE];
 static uint8_t tcp_discard[TCP_DISCARD_SIZE];
+/* Flows with an ACK or sending left to the end of the loop iteration */
+static uint32_t tcp_flush_list[TCP_FLUSH_MAX];
+static unsigned int tcp_nflush;
 
 /* Sequence number comparisons, modulo 2^32 */
 static inline int seq_lt(uint32_t a, uint32_t b)
@@ -735,14 +757,18 @@ static uint16_t tcp_mss_ours(const struct user_ctx *c, int v6)
  * @ws:		with SEG_SYN: window scale option value, -1 for none
  * @data:	payload, or NULL
  * @dlen:	its length
+ * @tso:	with a payload and a transport that offloads (c->tso): the
+ *		guest's MSS, at which the transport may cut @data, and
+ *		the checksum is left for it to finish; 0 for a complete
+ *		segment
  *
- * Return: 0, or ip_send()'s -errno
+ * Return: 0, or ip_send()'s or ip_send_tso()'s -errno
  */
 static int tcp_build_send(struct user_ctx *c, const struct in6_addr *src,
 			  const struct in6_addr *dst, uint16_t sport,
 			  uint16_t dport, uint32_t seq, uint32_t ack,
 			  uint8_t flags, uint16_t wnd, uint16_t mss, int ws,
-			  const uint8_t *data, size_t dlen)
+			  const uint8_t *data, size_t dlen, uint16_t tso)
 {
 	uint8_t h[TCP_HLEN + TCP_SYN_OPTLEN];
 	size_t optlen = 0, hlen;
@@ -782,6 +808,15 @@ static int tcp_build_send(struct user_ctx *c, const struct in6_addr *src,
 		iov[1].iov_len = dlen;
 		n = 2;
 	}
+	if (tso && dlen && c->tso) {
+		struct ip_tso t = { .l4hlen = (uint16_t)hlen, .csum_off = 16,
+				    .mss = tso };
+
+		csum = ip_l4_csum_pseudo(src, dst, IPPROTO_TCP, hlen + dlen);
+		memcpy(h + 16, &csum, 2);
+		return ip_send_tso(c, src, dst, IPPROTO_TCP, iov, n,
+				   hlen + dlen, &t);
+	}
 	csum = ip_l4_csum(src, dst, IPPROTO_TCP, iov, n, hlen + dlen);
 	memcpy(h + 16, &csum, 2);
 	return ip_send(c, src, dst, IPPROTO_TCP, iov, n, hlen + dlen);
@@ -817,11 +852,11 @@ static int tcp_xmit(struct user_ctx *c, struct tcp_flow *f, uint32_t seq,
 	if (flags & SEG_RST)
 		wnd = 0;
 	if (flags & SEG_ACK) {
-		f->flags &= (uint16_t)~F_ACK_PENDING;
+		f->flags &= (uint32_t)~F_ACK_PENDING;
 		f->unacked = 0;
 		if (!(flags & SEG_RST) && !(f->flags & F_GUEST_FIN)) {
 			if (f->rcv_wnd)
-				f->flags &= (uint16_t)~F_WND_ZERO;
+				f->flags &= (uint32_t)~F_WND_ZERO;
 			else
 				f->flags |= F_WND_ZERO;
 		}
@@ -830,7 +865,7 @@ static int tcp_xmit(struct user_ctx *c, struct tcp_flow *f, uint32_t seq,
 			      seq, f->rcv_nxt, flags,
 			      (uint16_t)tcp_min(wnd, 65535),
 			      tcp_mss_ours(c, !!(f->flags & F_V6)), ws,
-			      data, dlen);
+			      data, dlen, f->g_mss);
 }
 
 /**
@@ -860,7 +895,7 @@ static void tcp_rst_reply(struct user_ctx *c, const struct in6_addr *src,
 		flags |= SEG_ACK;
 	}
 	tcp_build_send(c, dst, src, s->dport, s->sport, seq, ack, flags, 0, 0,
-		       -1, NULL, 0);
+		       -1, NULL, 0, 0);
 }
 
 /* ---- the host socket -------------------------------------------------- */
@@ -991,7 +1026,7 @@ static void tcp_uncork(struct tcp_flow *f)
 
 	if (f->fd >= 0 && !(f->flags & F_UNIX))
 		setsockopt(f->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	f->flags &= (uint16_t)~F_CORKED;
+	f->flags &= (uint32_t)~F_CORKED;
 }
 
 /**
@@ -1106,25 +1141,43 @@ static ssize_t tcp_peek(struct tcp_flow *f, size_t want)
 }
 
 /**
+ * tcp_seg_max() - most payload in one frame to the guest
+ * @c:		context
+ * @f:		flow
+ *
+ * Return: the guest's MSS; with TSO, as many whole MSS as fit a 64 KiB
+ * IP packet (so that only the last segment of a burst is short)
+ */
+static size_t tcp_seg_max(const struct user_ctx *c, const struct tcp_flow *f)
+{
+	size_t max = ip_tso_max(c, !!(f->flags & F_V6));
+
+	if (max < TCP_HLEN + (size_t)f->g_mss * 2)
+		return f->g_mss;
+	max -= TCP_HLEN;
+	return max - max % f->g_mss;
+}
+
+/**
  * tcp_emit() - send bytes from tcp_buf as segments from snd_nxt
  * @c:		context
  * @f:		flow
  * @n:		bytes in tcp_buf
  *
- * Segments are at most the guest's MSS; the last one carries PSH.  The
- * first new segment (never a retransmitted one, RFC 6298 / Karn) is
- * timed when no timing is running.
+ * Segments are at most the guest's MSS, or, with TSO, tcp_seg_max(); the
+ * last one carries PSH.  The first new segment (never a retransmitted
+ * one, RFC 6298 / Karn) is timed when no timing is running.
  *
  * Return: bytes sent; fewer than @n if the transport refused a frame
  */
 static size_t tcp_emit(struct user_ctx *c, struct tcp_flow *f, size_t n)
 {
-	size_t off = 0, l;
+	size_t off = 0, l, max = tcp_seg_max(c, f);
 	uint8_t fl;
 	int rc;
 
 	while (off < n) {
-		l = n - off < f->g_mss ? n - off : f->g_mss;
+		l = n - off < max ? n - off : max;
 		fl = SEG_ACK | (off + l == n ? SEG_PSH : 0);
 		rc = tcp_xmit(c, f, f->snd_nxt, fl, tcp_buf + off, l);
 		if (rc == -EAGAIN || rc == -ENOBUFS)
@@ -1280,7 +1333,7 @@ static void tcp_push(struct user_ctx *c, struct tcp_flow *f)
 		return;
 	if ((f->flags & F_FIN_SENT) && seq_gt(f->snd_nxt, f->snd_fin))
 		goto out;			/* everything sent, FIN too */
-	f->flags &= (uint16_t)~(F_WND_LIMITED | F_TX_BLOCKED);
+	f->flags &= (uint32_t)~(F_WND_LIMITED | F_TX_BLOCKED);
 	for (;;) {
 		inflight = f->snd_nxt - f->snd_una;
 		if (inflight >= f->g_wnd) {
@@ -1319,6 +1372,31 @@ out:
 }
 
 /**
+ * tcp_defer() - leave an ACK, or sending, to the end of the loop
+ *		 iteration (tcp_flush())
+ * @c:		context
+ * @f:		established flow; an ACK left is F_ACK_PENDING
+ * @push:	tcp_push() is due as well
+ *
+ * Return: 1 if it was left; 0 if it must be done now: outside the loop
+ * (c->defer unset: unit tests, fuzzers), or with the list full
+ */
+static int tcp_defer(const struct user_ctx *c, struct tcp_flow *f, int push)
+{
+	if (!c->defer)
+		return 0;
+	if (!(f->flags & F_FLUSH)) {
+		if (tcp_nflush >= TCP_FLUSH_MAX)
+			return 0;
+		tcp_flush_list[tcp_nflush++] = tcp_idx(f);
+		f->flags |= F_FLUSH;
+	}
+	if (push)
+		f->flags |= F_PUSH_DUE;
+	return 1;
+}
+
+/**
  * tcp_rewind() - send everything unacknowledged again
  * @c:		context
  * @f:		established flow
@@ -1326,7 +1404,7 @@ out:
 static void tcp_rewind(struct user_ctx *c, struct tcp_flow *f)
 {
 	f->snd_nxt = f->snd_una;
-	f->flags &= (uint16_t)~F_RTT;
+	f->flags &= (uint32_t)~F_RTT;
 	f->dupacks = 0;
 	tcp_set_peek(f);
 	tcp_push(c, f);
@@ -1537,7 +1615,7 @@ static int tcp_acked(struct user_ctx *c, struct tcp_flow *f, uint32_t ack)
 	if (jump)
 		tcp_set_peek(f);
 	if ((f->flags & F_RTT) && seq_ge(ack, f->rtt_seq)) {
-		f->flags &= (uint16_t)~F_RTT;
+		f->flags &= (uint32_t)~F_RTT;
 		tcp_rtt_sample(f, (uint32_t)(c->now_ms - f->rtt_ts));
 	} else {
 		tcp_rto_reset(f);
@@ -1587,10 +1665,12 @@ static int tcp_ack_in(struct user_ctx *c, struct tcp_flow *f,
 	 * full window or transport held it back; without, EOF only shows
 	 * once everything is acknowledged */
 	if ((f->flags & (F_WND_LIMITED | F_TX_BLOCKED)) ||
-	    (!tcp.peek_off && seq_gt(ack, old_una)))
-		tcp_push(c, f);
-	else
+	    (!tcp.peek_off && seq_gt(ack, old_una))) {
+		if (!tcp_defer(c, f, 1))
+			tcp_push(c, f);
+	} else {
 		tcp_timer_arm(c, f);
+	}
 	return f->state == FLOW_FREE ? -1 : 0;
 }
 
@@ -1633,7 +1713,7 @@ static void tcp_data_in(struct user_ctx *c, struct tcp_flow *f,
 		if (more)
 			f->flags |= F_CORKED;
 		else
-			f->flags &= (uint16_t)~F_CORKED;
+			f->flags &= (uint32_t)~F_CORKED;
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
 			    errno != ENOBUFS && errno != EINTR) {
@@ -1653,11 +1733,12 @@ static void tcp_data_in(struct user_ctx *c, struct tcp_flow *f,
 		f->rcv_nxt++;
 		shutdown(f->fd, SHUT_WR);
 		f->flags |= F_GUEST_FIN;
-		f->flags &= (uint16_t)~(F_SNDBUF_FULL | F_WND_ZERO | F_DROPPED);
+		f->flags &= (uint32_t)~(F_SNDBUF_FULL | F_WND_ZERO | F_DROPPED);
 		tcp_send_ack(c, f);
 		return;
 	}
-	if ((s->flags & SEG_PSH) || ++f->unacked >= 2)
+	if (((s->flags & SEG_PSH) || ++f->unacked >= 2) &&
+	    !tcp_defer(c, f, 0))
 		tcp_send_ack(c, f);
 	else
 		f->flags |= F_ACK_PENDING;
@@ -1683,7 +1764,7 @@ static void tcp_check_done(struct user_ctx *c, struct tcp_flow *f)
 	close(f->fd);
 	f->fd = -1;
 	f->state = FLOW_LINGER;
-	f->flags &= (uint16_t)~F_ACK_PENDING;
+	f->flags &= (uint32_t)~F_ACK_PENDING;
 	tcp_q_add(f, Q_LINGER);
 	f->deadline = c->now_ms + TCP_LINGER_MS;
 }
@@ -2000,7 +2081,7 @@ static void tcp_wnd_reopen(struct user_ctx *c, struct tcp_flow *f)
 {
 	int i;
 
-	f->flags &= (uint16_t)~F_SNDBUF_FULL;
+	f->flags &= (uint32_t)~F_SNDBUF_FULL;
 	tcp_wnd_calc(c, f);
 	if (!f->rcv_wnd)
 		return;
@@ -2008,7 +2089,7 @@ static void tcp_wnd_reopen(struct user_ctx *c, struct tcp_flow *f)
 	if (f->flags & F_DROPPED) {
 		for (i = 0; i < TCP_DUPACKS; i++)
 			tcp_xmit(c, f, f->snd_nxt, SEG_ACK, NULL, 0);
-		f->flags &= (uint16_t)~F_DROPPED;
+		f->flags &= (uint32_t)~F_DROPPED;
 	}
 }
 
@@ -2243,6 +2324,41 @@ void tcp_timer(struct user_ctx *c)
 	}
 }
 
+/**
+ * tcp_flush() - the end of a loop iteration: ACKs and sending left for it
+ * @c:		context
+ *
+ * Each flow tcp_defer() listed, if still in use and established, sends
+ * what an ACK from the guest let it (tcp_push()), then the ACK it owes,
+ * unless that data carried it.
+ */
+void tcp_flush(struct user_ctx *c)
+{
+	unsigned int i;
+
+	if (!tcp.flows)
+		return;
+	for (i = 0; i < tcp_nflush; i++) {
+		struct tcp_flow *f = &tcp.flows[tcp_flush_list[i]];
+		int push = !!(f->flags & F_PUSH_DUE);
+
+		if (!(f->flags & F_FLUSH))
+			continue;		/* freed and used again */
+		f->flags &= (uint32_t)~(F_FLUSH | F_PUSH_DUE);
+		if (f->state != FLOW_ESTABLISHED)
+			continue;
+		if (push)
+			tcp_push(c, f);
+		if (f->state == FLOW_FREE)
+			continue;
+		if (f->flags & F_ACK_PENDING)
+			tcp_send_ack(c, f);
+		tcp_check_done(c, f);
+		tcp_epoll_update(c, f);
+	}
+	tcp_nflush = 0;
+}
+
 /* ---- set-up ----------------------------------------------------------- */
 
 /**
@@ -2306,6 +2422,7 @@ int tcp_init(struct user_ctx *c)
 		tcp.q[i] = (struct tcp_queue){ TCP_NONE, TCP_NONE, 0 };
 	tcp.refused = 0;
 	tcp.evicted = 0;
+	tcp_nflush = 0;
 	if (getrandom(keys, sizeof(keys), 0) != (ssize_t)sizeof(keys)) {
 		struct timespec ts;
 

@@ -15,6 +15,7 @@ void tcp_sock_event(struct user_ctx *c, uint32_t idx, uint32_t events);
 int tcp_from_host(struct user_ctx *c, int fd, const struct in6_addr *src,
 		  uint16_t sport, const struct in6_addr *dst, uint16_t dport);
 void tcp_timer(struct user_ctx *c);
+void tcp_flush(struct user_ctx *c);
 unsigned int tcp_count(const struct user_ctx *c);
 void tcp_fini(struct user_ctx *c);
 

@@ -7,7 +7,16 @@
  * Three transports carry Ethernet frames between tapir-user and a guest:
  *
  * - tap: a tap device (IFF_TAP | IFF_NO_PI) in a network namespace, made
- *   by ns.c; one read() or write() is one frame.
+ *   by ns.c; one read() or write() is one frame.  When ns.c could open
+ *   it with IFF_VNET_HDR, every frame carries a virtio-net header
+ *   (struct virtio_net_hdr, 10 bytes, TUNSETVNETHDRSZ) in front, and
+ *   TUNSETOFFLOAD offers the guest's kernel checksum and TCP segmentation
+ *   offloads (TSO for IPv4 and IPv6, with ECN): it then sends TCP
+ *   segments of up to 64 KiB whatever the MTU, their checksums left
+ *   partial, and eth_in_vnet() takes them so.  Frames we write carry
+ *   the header the layers above asked for (c->tso: large TCP segments
+ *   with the checksum left partial, see ip_send_tso()), or one with no
+ *   offload in it.
  * - stream: a unix stream socket QEMU connects to (-netdev stream,
  *   server=off).  Every frame is a 4-byte big-endian length and the
  *   frame.  We listen; when QEMU goes away we keep listening, and a new
@@ -25,10 +34,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -58,6 +71,7 @@ enum transport_kind {
  * @kind:	enum transport_kind
  * @listen_fd:	stream: listening socket
  * @fd:		tap, connected stream socket, or dgram socket; -1 if none
+ * @vnet:	tap: frames carry a virtio-net header
  * @path:	socket path, removed at exit
  * @peer:	dgram: where the last frame came from
  * @peerlen:	its length, 0 while no frame came
@@ -71,6 +85,7 @@ static struct transport {
 	enum transport_kind kind;
 	int listen_fd;
 	int fd;
+	int vnet;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct sockaddr_un peer;
 	socklen_t peerlen;
@@ -86,16 +101,34 @@ static uint8_t transport_wbuf[TRANSPORT_WBUF];
 /**
  * transport_tx_tap() - write one frame to the tap
  * @c:		context
+ * @vh:		offloads (with a virtio-net header only), or NULL
  * @iov:	the frame in pieces
  * @iovcnt:	number of pieces
  * @len:	total length
  *
  * Return: 0 or -errno
  */
-static int transport_tx_tap(struct user_ctx *c, const struct iovec *iov,
-			    int iovcnt, size_t len)
+static int transport_tx_tap(struct user_ctx *c,
+			    const struct virtio_net_hdr *vh,
+			    const struct iovec *iov, int iovcnt, size_t len)
 {
+	static const struct virtio_net_hdr none;
+	struct iovec v[16];
+	int i;
+
 	(void)len;
+	if (vh && !tr.vnet)
+		return -EINVAL;
+	if (tr.vnet) {
+		if (iovcnt > 15)
+			return -EINVAL;
+		v[0].iov_base = (void *)(vh ? vh : &none);
+		v[0].iov_len = sizeof(none);
+		for (i = 0; i < iovcnt; i++)
+			v[i + 1] = iov[i];
+		iov = v;
+		iovcnt++;
+	}
 	if (writev(tr.fd, iov, iovcnt) < 0) {
 		tr.drops++;
 		return -errno;
@@ -107,14 +140,16 @@ static int transport_tx_tap(struct user_ctx *c, const struct iovec *iov,
 /**
  * transport_tx_dgram() - send one frame to the dgram peer
  * @c:		context
+ * @vh:		must be NULL: no offloads here
  * @iov:	the frame in pieces
  * @iovcnt:	number of pieces
  * @len:	total length
  *
  * Return: 0 or -errno
  */
-static int transport_tx_dgram(struct user_ctx *c, const struct iovec *iov,
-			      int iovcnt, size_t len)
+static int transport_tx_dgram(struct user_ctx *c,
+			      const struct virtio_net_hdr *vh,
+			      const struct iovec *iov, int iovcnt, size_t len)
 {
 	struct msghdr mh = {
 		.msg_name = &tr.peer, .msg_namelen = tr.peerlen,
@@ -122,6 +157,8 @@ static int transport_tx_dgram(struct user_ctx *c, const struct iovec *iov,
 	};
 
 	(void)len;
+	if (vh)
+		return -EINVAL;
 	if (sendmsg(tr.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
 		tr.drops++;
 		return -errno;
@@ -205,21 +242,23 @@ static void transport_queue(const struct iovec *iov, int iovcnt, size_t skip)
 /**
  * transport_tx_stream() - write one frame, length first, to the stream
  * @c:		context
+ * @vh:		must be NULL: no offloads here
  * @iov:	the frame in pieces
  * @iovcnt:	number of pieces
  * @len:	total length
  *
  * Return: 0 (written or queued whole), or -errno (-EAGAIN: dropped)
  */
-static int transport_tx_stream(struct user_ctx *c, const struct iovec *iov,
-			       int iovcnt, size_t len)
+static int transport_tx_stream(struct user_ctx *c,
+			       const struct virtio_net_hdr *vh,
+			       const struct iovec *iov, int iovcnt, size_t len)
 {
 	struct iovec v[16];
 	uint8_t hdr[4];
 	ssize_t n;
 	int i;
 
-	if (iovcnt > 15)
+	if (iovcnt > 15 || vh)
 		return -EINVAL;
 	hdr[0] = (uint8_t)(len >> 24);
 	hdr[1] = (uint8_t)(len >> 16);
@@ -389,7 +428,10 @@ static void transport_read_frames(struct user_ctx *c)
 			return;
 		}
 		c->stat_rx++;
-		eth_in(c, transport_rbuf, (size_t)n);
+		if (tr.vnet)
+			eth_in_vnet(c, transport_rbuf, (size_t)n);
+		else
+			eth_in(c, transport_rbuf, (size_t)n);
 	}
 }
 
@@ -444,6 +486,35 @@ void transport_event(struct user_ctx *c, enum user_ref_type type,
 }
 
 /**
+ * transport_tap_offload() - set up a tap's virtio-net header and offloads
+ * @fd:		tap file descriptor
+ *
+ * A tap opened without IFF_VNET_HDR is left alone.  Without
+ * TUNSETOFFLOAD (which no kernel we run on lacks) the header stays, and
+ * the guest's kernel simply sends complete frames within the MTU.
+ *
+ * Return: 1 if frames carry a header, 0 if not, or -errno
+ */
+static int transport_tap_offload(int fd)
+{
+	unsigned int off = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
+			   TUN_F_TSO_ECN;
+	int sz = (int)sizeof(struct virtio_net_hdr);
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr))
+		return -errno;
+	if (!(ifr.ifr_flags & IFF_VNET_HDR))
+		return 0;
+	if (ioctl(fd, TUNSETVNETHDRSZ, &sz))
+		return -errno;
+	if (ioctl(fd, TUNSETOFFLOAD, off))
+		log_warn("tap: no offloads (%s): slower", strerror(errno));
+	return 1;
+}
+
+/**
  * transport_tap() - use @fd, a tap, as the transport
  * @c:		context
  * @fd:		tap file descriptor (taken over)
@@ -452,10 +523,15 @@ void transport_event(struct user_ctx *c, enum user_ref_type type,
  */
 int transport_tap(struct user_ctx *c, int fd)
 {
-	int fl = fcntl(fd, F_GETFL);
+	int fl = fcntl(fd, F_GETFL), vnet;
 
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
 		return -errno;
+	vnet = transport_tap_offload(fd);
+	if (vnet < 0)
+		return vnet;
+	tr.vnet = vnet;
+	c->tso = vnet;
 	tr.kind = TRANSPORT_TAP;
 	tr.fd = fd;
 	c->tx = transport_tx_tap;
@@ -577,4 +653,5 @@ void transport_fini(struct user_ctx *c)
 		unlink(tr.path);
 	tr.path[0] = '\0';
 	c->tx = NULL;
+	c->tso = 0;
 }

@@ -30,6 +30,7 @@
 #ifndef TAPIR_USER_H
 #define TAPIR_USER_H
 
+#include <linux/virtio_net.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,6 +91,9 @@ struct user_ctx;
 /**
  * typedef user_tx_fn - write one frame to the guest
  * @c:		context
+ * @vh:		what the transport is to finish, in virtio-net terms (native
+ *		byte order): a checksum to complete, a TCP segment to cut
+ *		(only with c->tso); NULL for a complete frame
  * @iov:	the frame in pieces, Ethernet header first
  * @iovcnt:	number of pieces
  * @len:	total length
@@ -97,8 +101,8 @@ struct user_ctx;
  * Return: 0, or -errno (-EAGAIN: the transport is full; the frame is
  * dropped, as a lossy link would, and TCP recovers)
  */
-typedef int (*user_tx_fn)(struct user_ctx *c, const struct iovec *iov,
-			  int iovcnt, size_t len);
+typedef int (*user_tx_fn)(struct user_ctx *c, const struct virtio_net_hdr *vh,
+			  const struct iovec *iov, int iovcnt, size_t len);
 
 /**
  * struct user_ctx - state shared by every module
@@ -117,6 +121,13 @@ typedef int (*user_tx_fn)(struct user_ctx *c, const struct iovec *iov,
  * @tx:			the transport's frame writer; NULL while no guest is
  *			connected (frames are then dropped)
  * @tx_arg:		the transport's state
+ * @tso:		the transport takes offloads (@vh of c->tx): TCP
+ *			frames of up to 64 KiB, cut to the MSS by the guest's
+ *			side, and checksums left partial (a tap with a
+ *			virtio-net header)
+ * @defer:		inside loop_run(): replies that may wait for the end
+ *			of the loop iteration do (tcp_flush()); 0 elsewhere
+ *			(unit tests, fuzzers): at once
  * @host_loopback:	connections to the host address reach 127.0.0.1
  *			(not with restrict=on or --no-host-loopback)
  * @resolver:		first upstream DNS server, host side, v4-mapped or
@@ -139,6 +150,8 @@ struct user_ctx {
 	struct in6_addr guest6_ll;
 	user_tx_fn tx;
 	void *tx_arg;
+	int tso;
+	int defer;
 	int host_loopback;
 	struct in6_addr resolver;
 	uint16_t resolver_port;

@@ -11,6 +11,12 @@
  * that many bytes (a last, short one takes what is left); at most
  * FUZZ_FRAMES of them are fed to eth_in(), each from a heap buffer of
  * exactly its length so that AddressSanitizer sees any read past it.
+ * Bit 15 of the length (the rest is the length) sends the frame through
+ * eth_in_vnet() instead, as a tap with IFF_VNET_HDR gives it: its first
+ * bytes are then a virtio-net header (offload flags, TSO segments larger
+ * than the MTU), and the transport takes offloads (c->tso) and ACKs wait
+ * for the end of the loop iteration (c->defer, tcp_flush() after each
+ * frame) until the next frame without.
  * Between frames the clock moves on, the module timers run, and host
  * socket events are handled, so flows are created, answered (ICMP errors,
  * ping replies on loopback, UDP echo servers on port 7 that also answer
@@ -21,7 +27,9 @@
  * The state lives across inputs, as it does in the program: the tables
  * are small (FUZZ_FLOWS flows), so they fill, evict and time out.  Every
  * frame sent to the guest is checked: Ethernet header from our MAC, a
- * length within the MTU, at least Ethernet's minimum.
+ * length within the MTU, at least Ethernet's minimum; one with offloads
+ * only while c->tso, only TCP with a partial checksum, each segment
+ * within the MTU.
  *
  * LLVMFuzzerInitialize() moves the process into a network namespace of
  * its own with only loopback up, so no socket the code opens can reach
@@ -69,16 +77,26 @@ static int fuzz_listen = -1, fuzz_client = -1;
 static struct opts_fwd fuzz_rule = { .udp = 1, .guest_port = 5555 };
 
 /* Check a frame to the guest, and read every byte of it */
-static int fuzz_tx(struct user_ctx *c, const struct iovec *iov, int n,
-		   size_t len)
+static int fuzz_tx(struct user_ctx *c, const struct virtio_net_hdr *vh,
+		   const struct iovec *iov, int n, size_t len)
 {
 	const uint8_t *h = iov[0].iov_base;
-	size_t sum = 0, total = 0, i;
+	size_t sum = 0, total = 0, i, max = USER_ETH_HLEN + c->o->mtu;
 	volatile uint8_t x = 0;
 	int k;
 
+	if (vh) {
+		/* TCP, the checksum left partial; segments within the MTU */
+		if (!c->tso || vh->flags != VIRTIO_NET_HDR_F_NEEDS_CSUM ||
+		    vh->csum_offset != 16 || vh->hdr_len > len ||
+		    (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE &&
+		     vh->hdr_len - USER_ETH_HLEN + vh->gso_size > c->o->mtu))
+			abort();
+		if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+			max = USER_ETH_HLEN + 65535;
+	}
 	if (n < 1 || iov[0].iov_len < 14 || memcmp(h + 6, c->mac, 6) ||
-	    len < 60 || len > USER_ETH_HLEN + c->o->mtu)
+	    len < 60 || len > max)
 		abort();
 	for (k = 0; k < n; k++) {
 		const uint8_t *p = iov[k].iov_base;
@@ -267,7 +285,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int k;
 
 	for (k = 0; k < FUZZ_FRAMES && off + 2 <= size; k++) {
-		len = (size_t)data[off] << 8 | data[off + 1];
+		int vnet = data[off] >> 7;
+
+		len = (size_t)(data[off] & 0x7f) << 8 | data[off + 1];
 		off += 2;
 		if (len > size - off)
 			len = size - off;
@@ -276,7 +296,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memcpy(frame, data + off, len);
 		off += len;
-		eth_in(c, frame, len);
+		c->tso = c->defer = vnet;
+		if (vnet)
+			eth_in_vnet(c, frame, len);
+		else
+			eth_in(c, frame, len);
+		tcp_flush(c);
 		fuzz_hostfwd(c, frame, len);
 		free(frame);
 		/* the clock: 0 to 12.75 s per frame, by its last byte */

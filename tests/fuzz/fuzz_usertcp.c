@@ -8,11 +8,15 @@
  * length, a control byte and that many bytes of TCP segment (a last,
  * short one takes what is left); at most FUZZ_SEGS of them.  The set-up
  * byte picks the MTU (bits 0-1), whether SO_PEEK_OFF is used (bit 2),
- * whether the transport now and then refuses frames (bit 3), and how
- * many times an "in window" segment with data is sent, each copy with
- * the next sequence number, as a guest sending in bulk would (bits 4-5:
- * 1, 4, 32 or 256 times; enough to fill a host socket's buffer and close
- * the window).  The control byte of a record:
+ * whether the transport now and then refuses frames (bit 3), how many
+ * times an "in window" segment with data is sent, each copy with the
+ * next sequence number, as a guest sending in bulk would (bits 4-5: 1,
+ * 4, 32 or 256 times; enough to fill a host socket's buffer and close
+ * the window), whether the transport takes offloads (bit 6: c->tso,
+ * segments of up to 64 KiB), and whether ACKs and sending wait for the
+ * end of a loop iteration (bit 7: c->defer; a record, its copies
+ * included, and each round of host socket events are then one
+ * iteration, ended by tcp_flush()).  The control byte of a record:
  *
  *   bits 0-2	which four-tuple the segment belongs to (fuzz_tuples[]):
  *		connections to a listener on loopback (IPv4 and IPv6,
@@ -33,7 +37,10 @@
  * Between records host socket events are handled.  Every frame the
  * engine sends is parsed back and checked: IP and TCP lengths within the
  * MTU, a correct TCP checksum; the number of flows never exceeds the
- * table.  Each input starts with tcp_init() and ends with tcp_fini(), and
+ * table.  A frame with offloads (only with c->tso) must describe itself
+ * rightly in its virtio-net header, hold the pseudo-header sum in its
+ * checksum field (which is then finished, as the guest's side would),
+ * and be cut into segments that fit the MTU.  Each input starts with tcp_init() and ends with tcp_fini(), and
  * every host-side socket is closed, so nothing carries over or leaks.
  *
  * LLVMFuzzerInitialize() moves the process into a network namespace of
@@ -126,19 +133,30 @@ static struct fuzz_tuple *fuzz_find(const struct in6_addr *src, uint16_t sp,
 }
 
 /* Check a frame to the guest: lengths, checksum; note its numbers */
-static int fuzz_tx(struct user_ctx *c, const struct iovec *iov, int n,
-		   size_t len)
+static int fuzz_tx(struct user_ctx *c, const struct virtio_net_hdr *vh,
+		   const struct iovec *iov, int n, size_t len)
 {
 	static uint8_t f[USER_FRAME_MAX];
+	size_t off = 0, l4len, hlen, mtu = c->o->mtu;
 	struct in6_addr s, d;
 	struct fuzz_tuple *t;
-	size_t off = 0, l4len, hlen;
-	const uint8_t *l4;
 	uint8_t ph[40], fl;
+	uint8_t *l4;
 	uint32_t sum;
 	int k;
 
-	if (len > sizeof(f) || (len > USER_ETH_HLEN + c->o->mtu && len > 60))
+	if (vh) {
+		if (!c->tso || vh->flags != VIRTIO_NET_HDR_F_NEEDS_CSUM ||
+		    vh->csum_offset != 16)
+			abort();
+		/* one segment within the MTU; the packet within 64 KiB */
+		if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+			if (vh->hdr_len - USER_ETH_HLEN + vh->gso_size > mtu)
+				abort();
+			mtu = 65535;
+		}
+	}
+	if (len > sizeof(f) || (len > USER_ETH_HLEN + mtu && len > 60))
 		abort();
 	for (k = 0; k < n; k++) {
 		if (off + iov[k].iov_len > sizeof(f))
@@ -151,8 +169,10 @@ static int fuzz_tx(struct user_ctx *c, const struct iovec *iov, int n,
 	if (pkt_get_u16(f + 12) == 0x0800) {
 		size_t tot = pkt_get_u16(f + 16);
 
-		if (f[23] != IPPROTO_TCP || tot > c->o->mtu || 14 + tot > len ||
-		    tot < 40)
+		if (f[23] != IPPROTO_TCP || tot > mtu || 14 + tot > len ||
+		    tot < 40 || (vh && (vh->csum_start != 34 ||
+				       (vh->gso_type &&
+					vh->gso_type != VIRTIO_NET_HDR_GSO_TCPV4))))
 			abort();
 		s = inany_from4(*(struct in_addr *)(f + 26));
 		d = inany_from4(*(struct in_addr *)(f + 30));
@@ -166,7 +186,10 @@ static int fuzz_tx(struct user_ctx *c, const struct iovec *iov, int n,
 	} else {
 		l4len = pkt_get_u16(f + 18);
 		if (pkt_get_u16(f + 12) != 0x86dd || f[20] != IPPROTO_TCP ||
-		    40 + l4len > c->o->mtu || 54 + l4len > len || l4len < 20)
+		    40 + l4len > mtu || 54 + l4len > len || l4len < 20 ||
+		    (vh && (vh->csum_start != 54 ||
+			    (vh->gso_type &&
+			     vh->gso_type != VIRTIO_NET_HDR_GSO_TCPV6))))
 			abort();
 		memcpy(&s, f + 22, 16);
 		memcpy(&d, f + 38, 16);
@@ -177,10 +200,21 @@ static int fuzz_tx(struct user_ctx *c, const struct iovec *iov, int n,
 		ph[39] = IPPROTO_TCP;
 		sum = csum_add(0, ph, 40);
 	}
+	if (vh) {
+		/* the field holds the pseudo-header sum: finish it */
+		if (pkt_get_u16(l4 + 16) != (uint16_t)~csum_fold(sum))
+			abort();
+		pkt_put_u16(l4 + 16, 0);
+		pkt_put_u16(l4 + 16, csum_fold(csum_add(sum, l4, l4len)));
+	}
 	if (csum_fold(csum_add(sum, l4, l4len)))
 		abort();			/* a bad TCP checksum */
 	hlen = (size_t)(l4[12] >> 4) * 4;
 	if (hlen < 20 || hlen > l4len)
+		abort();
+	/* offloads only for data; segmentation only beyond one segment */
+	if (vh && (vh->hdr_len != vh->csum_start + hlen || l4len == hlen ||
+		   (vh->gso_type && l4len - hlen <= vh->gso_size)))
 		abort();
 	fl = l4[13];
 	t = fuzz_find(&s, pkt_get_u16(l4), &d, pkt_get_u16(l4 + 2));
@@ -297,6 +331,7 @@ static void fuzz_pump(struct user_ctx *c)
 			abort();
 		tcp_sock_event(c, ref.idx, ev[i].events);
 	}
+	tcp_flush(c);
 }
 
 /* Keep a host-side socket, or close it if there are too many */
@@ -388,6 +423,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		unsetenv("TAPIR_USER_TCP_NO_PEEK_OFF");
 	fuzz_tx_flaky = !!(data[0] & 8);
+	c->tso = !!(data[0] & 0x40);
+	c->defer = !!(data[0] & 0x80);
 	fuzz_frames = 0;
 	if (tcp_init(c))
 		abort();
@@ -431,6 +468,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (j % 32 == 31)
 				fuzz_pump(c);
 		}
+		tcp_flush(c);
 		free(seg);
 
 		if (ctl & 0x40)

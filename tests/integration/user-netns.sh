@@ -16,6 +16,9 @@
 #   - a UDP round trip to the host's echo server through 10.0.2.2
 #   - hostfwd into the namespace, from 127.0.0.1 and from ::1
 #   - IPv6: a SLAAC address in fec0::/64, TCP to [fec0::2]:8000 (::1)
+#   - 50 MB each way over TCP, byte-exact (SHA-256): IPv4 and IPv6 at
+#     MTU 1500, IPv4 at 65520 ("-- COMMAND"), through the tap's checksum
+#     and segmentation offloads (which ethtool must show on)
 #   - runtime forwards: tapir user-ctl add, list, del
 #   - restrict=on: a second namespace reaches nothing but DNS and forwards
 #   - 10,000 connections through a forward: the fd count comes back
@@ -27,7 +30,7 @@ T_NAME=user-netns
 . "$(dirname "$0")/../lib/probe.sh"
 . "$(dirname "$0")/../lib/user.sh"
 t_require_root
-t_require_cmd busybox nsenter setpriv unshare python3
+t_require_cmd busybox nsenter setpriv unshare python3 ethtool
 
 user_setup
 user_guest
@@ -112,6 +115,23 @@ t_check "SLAAC address in fec0::/64" sh -c \
 	"nsenter -t $U_GPID -n ip -6 addr show dev tap0 | grep -q 'inet6 fec0::.*/64'"
 t_eq "HTTP over IPv6 via [fec0::2]" ::1 "$(g_http 'http://[fec0::2]:8000/')"
 
+# Bulk transfers, byte-exact both ways, through the offloads
+BULK=$((50 << 20))
+for a in 127.0.0.1 ::1; do
+	h_in python3 "$TAPIR_SRC/tests/tools/bulk.py" server "$a" 8100 "$BULK" \
+		>"$D/bulk-$a.log" 2>&1 &
+	t_defer "kill $!"
+done
+t_wait_for 10 h_in bash -c 'exec 3<>/dev/tcp/127.0.0.1/8100' &&
+	t_wait_for 10 h_in bash -c 'exec 3<>/dev/tcp/::1/8100' ||
+	t_failed "the bulk servers start"
+t_match "the tap offers TSO to the guest" "tcp-segmentation-offload: on" \
+	"$(g_in ethtool -k tap0 2>&1)"
+t_eq "50 MB each way over IPv4, MTU 1500, byte-exact" ok \
+	"$(g_in python3 "$TAPIR_SRC/tests/tools/bulk.py" client 10.0.2.2 8100 "$BULK" 2>&1 | tail -n 1)"
+t_eq "50 MB each way over IPv6, MTU 1500, byte-exact" ok \
+	"$(g_in python3 "$TAPIR_SRC/tests/tools/bulk.py" client fec0::2 8100 "$BULK" 2>&1 | tail -n 1)"
+
 # Runtime forwards
 added=$(user_ctl "$CTL" add "tcp:127.0.0.1:0-:8081")
 t_match "user-ctl add answers the bound rule" '^tcp:127\.0\.0\.1:[0-9]+-10\.0\.2\.15:8081$' "$added"
@@ -173,4 +193,8 @@ rc=$?
 t_eq "-- COMMAND: exit status" 7 "$rc"
 t_eq "-- COMMAND: address, resolver, HTTP via 10.0.2.2" \
 	"$(printf 'inet 10.0.2.15/24\nnameserver 10.0.2.3\n127.0.0.1')" "$out"
+t_eq "-- COMMAND, MTU 65520: 50 MB each way, byte-exact" ok \
+	"$(u_in "$TAPIR_USER" -o mtu=65520 -- python3 \
+		"$TAPIR_SRC/tests/tools/bulk.py" client 10.0.2.2 8100 "$BULK" \
+		2>/dev/null | tail -n 1)"
 t_done

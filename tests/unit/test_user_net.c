@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -74,11 +75,13 @@ static int own_netns;
 /* Context, options and captured frames */
 
 #define CAP_MAX		64
-#define CAP_LEN		9000
+#define CAP_LEN		(14 + 65535)
 
 struct cap {
 	uint8_t b[CAP_LEN];
 	size_t len;
+	struct virtio_net_hdr vh;	/* offloads asked for, if @has_vh */
+	int has_vh;
 };
 
 static struct user_opts o;
@@ -86,16 +89,20 @@ static struct user_ctx c;
 static struct cap cap[CAP_MAX];
 static int ncap;
 
-static int cap_tx(struct user_ctx *ctx, const struct iovec *iov, int n,
-		  size_t len)
+static int cap_tx(struct user_ctx *ctx, const struct virtio_net_hdr *vh,
+		  const struct iovec *iov, int n, size_t len)
 {
 	struct cap *f;
 	size_t off = 0;
 	int i;
 
-	(void)ctx;
 	assert_true(ncap < CAP_MAX);
 	f = &cap[ncap++];
+	f->has_vh = !!vh;
+	if (vh) {
+		assert_true(ctx->tso);		/* offloads only if offered */
+		f->vh = *vh;
+	}
 	assert_true(len <= CAP_LEN);
 	for (i = 0; i < n; i++) {
 		assert_true(off + iov[i].iov_len <= CAP_LEN);
@@ -550,6 +557,128 @@ static void test_eth(void **state)
 	assert_memory_equal(c.guest_mac, gmac2, 6);
 	assert_int_equal(ncap, 0);
 	assert_int_equal(c.stat_rx, rx + 5);
+}
+
+/* Frames behind a virtio-net header (a tap with IFF_VNET_HDR) */
+
+static void feed_vnet(const struct frame *f, uint8_t flags, uint8_t gso)
+{
+	static uint8_t b[sizeof(struct virtio_net_hdr) + sizeof(f->b)];
+	struct virtio_net_hdr vh;
+
+	memset(&vh, 0, sizeof(vh));
+	vh.flags = flags;
+	vh.gso_type = gso;
+	memcpy(b, &vh, sizeof(vh));
+	memcpy(b + sizeof(vh), f->b, f->len);
+	eth_in_vnet(&c, b, sizeof(vh) + f->len);
+}
+
+/* A TCP segment from the guest's port 40000 to @dport, no flags but PSH,
+ * sequence number 1000, @dlen bytes of data; with @partial, its checksum
+ * field holds only the pseudo-header sum, as a guest with checksum
+ * offload leaves it (VIRTIO_NET_HDR_F_NEEDS_CSUM) */
+static void tcp_frame(struct frame *f, int v6, uint16_t dport, size_t dlen,
+		      int partial)
+{
+	static uint8_t t[3100];
+	struct in6_addr g = a6("fec0::15"), h = a6("fec0::2");
+	uint8_t *l4;
+
+	assert_true(20 + dlen <= sizeof(t));
+	memset(t, 0, 20);
+	put16(t, 40000);
+	put16(t + 2, dport);
+	put32(t + 4, 1000);
+	t[12] = 5 << 4;
+	t[13] = 0x08;				/* PSH */
+	put16(t + 14, 65535);
+	memset(t + 20, 'd', dlen);
+	if (v6)
+		ip6_frame(f, ourmac, &g, &h, IPPROTO_TCP, 64, t, 20 + dlen);
+	else
+		ip4_frame(f, GUEST, HOST, IPPROTO_TCP, t, 20 + dlen);
+	if (!partial)
+		return;
+	l4 = f->b + 14 + (v6 ? 40 : 20);
+	put16(l4 + 16, (uint16_t)~t_fold(v6 ? t_pseudo(f->b + 22, f->b + 38,
+							1, IPPROTO_TCP,
+							20 + dlen)
+					     : t_pseudo(f->b + 26, f->b + 30,
+							0, IPPROTO_TCP,
+							20 + dlen)));
+}
+
+static void test_eth_vnet(void **state)
+{
+	uint16_t port;
+	int fd = udp_sock(AF_INET, &port);
+	uint64_t drop = c.stat_drop, rx = c.stat_rx;
+	struct sockaddr_storage from;
+	struct frame f;
+	char buf[16];
+	struct pf p;
+	int v6;
+
+	(void)state;
+	/* shorter than the header */
+	eth_in_vnet(&c, (const uint8_t *)"\1\2\3", 3);
+	assert_int_equal(c.stat_rx, rx + 1);
+	assert_int_equal(c.stat_drop, drop + 1);
+
+	/* no flags: a complete frame, its checksum verified */
+	udp4_frame(&f, GUEST, 40000, HOST, port, "a", 1);
+	feed_vnet(&f, 0, VIRTIO_NET_HDR_GSO_NONE);
+	assert_int_equal(sock_recv(fd, buf, sizeof(buf), &from, 2000), 1);
+	assert_int_equal(buf[0], 'a');
+	f.b[14 + 20 + 6] ^= 1;
+	feed_vnet(&f, 0, VIRTIO_NET_HDR_GSO_NONE);
+	assert_int_equal(c.stat_drop, drop + 2);
+	assert_int_equal(sock_recv(fd, buf, sizeof(buf), &from, 50), -1);
+
+	/* the same wrong sum, but left to the device, or already checked */
+	feed_vnet(&f, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE);
+	assert_int_equal(sock_recv(fd, buf, sizeof(buf), &from, 2000), 1);
+	feed_vnet(&f, VIRTIO_NET_HDR_F_DATA_VALID, VIRTIO_NET_HDR_GSO_NONE);
+	assert_int_equal(sock_recv(fd, buf, sizeof(buf), &from, 2000), 1);
+	assert_int_equal(c.stat_drop, drop + 2);
+	/* the IPv4 header checksum is always checked */
+	f.b[14 + 10] ^= 1;
+	feed_vnet(&f, VIRTIO_NET_HDR_F_NEEDS_CSUM, VIRTIO_NET_HDR_GSO_NONE);
+	assert_int_equal(c.stat_drop, drop + 3);
+
+	/* segmentation we never offered (UDP) */
+	udp4_frame(&f, GUEST, 40000, HOST, port, "u", 1);
+	feed_vnet(&f, 0, VIRTIO_NET_HDR_GSO_UDP);
+	assert_int_equal(c.stat_drop, drop + 4);
+	assert_int_equal(sock_recv(fd, buf, sizeof(buf), &from, 50), -1);
+	assert_int_equal(ncap, 0);
+
+	/* TSO: a TCP segment twice the MTU, its checksum partial, reaches
+	 * TCP whole (no flow: the RST acknowledges all of it); without the
+	 * header's flag the partial sum is wrong, and it is dropped */
+	for (v6 = 0; v6 < 2; v6++) {
+		uint8_t gso = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+				   VIRTIO_NET_HDR_GSO_TCPV4;
+
+		if (v6 && !own_netns)
+			break;			/* IPv6 to the host needs ::1 */
+		drop = c.stat_drop;
+		tcp_frame(&f, v6, 9, 3000, 1);
+		feed_vnet(&f, 0, gso);
+		assert_int_equal(c.stat_drop, drop + 1);
+		ncap = 0;		/* (the first IPv6 packet brings an RA) */
+		feed_vnet(&f, VIRTIO_NET_HDR_F_NEEDS_CSUM,
+			  gso | VIRTIO_NET_HDR_GSO_ECN);
+		assert_int_equal(c.stat_drop, drop + 1);
+		assert_int_equal(ncap, 1);
+		parse(&cap[0], &p);
+		assert_int_equal(p.v6, v6);
+		assert_int_equal(p.proto, IPPROTO_TCP);
+		assert_int_equal(p.l4[13], 0x14);	/* RST, ACK */
+		assert_int_equal(get32(p.l4 + 8), 1000 + 3000);
+	}
+	close(fd);
 }
 
 /* ARP */
@@ -2023,6 +2152,126 @@ static void test_nat_restrict_guestfwd(void **state)
 	assert_int_equal(sa.ss_family, AF_INET6);
 }
 
+/* ip_send_tso() and ip_l4_csum_pseudo(): a large TCP packet, its
+ * checksum left partial, and the virtio-net header that says so */
+static void test_ip_send_tso(void **state)
+{
+	static uint8_t pl[65535];
+	struct in6_addr s = m4(HOST), d = m4(GUEST), s6 = a6("fec0::2");
+	struct in6_addr d6 = a6("fec0::15");
+	struct ip_tso t = { .l4hlen = 20, .csum_off = 16, .mss = 1460 };
+	uint8_t th[20] = { 0 };
+	struct iovec iov[2];
+	uint16_t sum;
+	uint8_t *l4;
+	size_t l4len;
+	int v6;
+
+	(void)state;
+	memset(pl, 'p', sizeof(pl));
+	th[12] = 5 << 4;
+	iov[0].iov_base = th;
+	iov[0].iov_len = 20;
+	iov[1].iov_base = pl;
+	iov[1].iov_len = 3000;
+	/* not without TSO on the transport, nor for anything but TCP */
+	assert_int_equal(ip_tso_max(&c, 0), 0);
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2, 3020,
+				     &t), -EINVAL);
+	c.tso = 1;
+	assert_int_equal(ip_tso_max(&c, 0), 65535 - 20);
+	assert_int_equal(ip_tso_max(&c, 1), 65535);
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_UDP, iov, 2, 3020,
+				     &t), -EINVAL);
+	/* a segment over the MTU; a packet over the IP length field */
+	t.mss = 1461;
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2, 3020,
+				     &t), -EMSGSIZE);
+	t.mss = 1460;
+	iov[1].iov_len = 65535 - 40 + 1;
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2,
+				     65535 - 20 + 1, &t), -EMSGSIZE);
+	assert_int_equal(ncap, 0);
+
+	for (v6 = 0; v6 < 2; v6++) {
+		const struct in6_addr *src = v6 ? &s6 : &s, *dst = v6 ? &d6 : &d;
+		size_t ih = v6 ? 40 : 20;
+		const uint8_t *ip;
+
+		/* 3000 bytes, cut at the MSS of a 1500-byte MTU */
+		l4len = 20 + 3000;
+		t.mss = v6 ? 1440 : 1460;
+		ncap = 0;
+		iov[1].iov_len = l4len - 20;
+		sum = ip_l4_csum_pseudo(src, dst, IPPROTO_TCP, l4len);
+		memcpy(th + 16, &sum, 2);
+		assert_int_equal(ip_send_tso(&c, src, dst, IPPROTO_TCP, iov, 2,
+					     l4len, &t), 0);
+		assert_int_equal(ncap, 1);
+		assert_true(cap[0].has_vh);
+		assert_int_equal(cap[0].vh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		assert_int_equal(cap[0].vh.gso_type,
+				 v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+				      VIRTIO_NET_HDR_GSO_TCPV4);
+		assert_int_equal(cap[0].vh.gso_size, t.mss);
+		/* and not a byte more per segment */
+		t.mss++;
+		assert_int_equal(ip_send_tso(&c, src, dst, IPPROTO_TCP, iov, 2,
+					     l4len, &t), -EMSGSIZE);
+		t.mss--;
+		assert_int_equal(cap[0].vh.csum_start, 14 + ih);
+		assert_int_equal(cap[0].vh.csum_offset, 16);
+		assert_int_equal(cap[0].vh.hdr_len, 14 + ih + 20);
+		assert_int_equal(cap[0].len, 14 + ih + l4len);
+		ip = cap[0].b + 14;
+		assert_int_equal(v6 ? get16(ip + 4) : get16(ip + 2),
+				 v6 ? l4len : 20 + l4len);
+		/* the field holds the pseudo-header sum: finishing the sum
+		 * over the segment, as the guest's side does, makes it right */
+		l4 = cap[0].b + 14 + ih;
+		assert_int_equal(get16(l4 + 16),
+				 (uint16_t)~t_fold(v6 ? t_pseudo(ip + 8, ip + 24,
+								 1, IPPROTO_TCP,
+								 l4len)
+						      : t_pseudo(ip + 12, ip + 16,
+								 0, IPPROTO_TCP,
+								 l4len)));
+		put16(l4 + 16, t_fold(t_sum(0, l4, l4len)));
+		cap[0].has_vh = 0;
+		parse(&cap[0], &(struct pf){ 0 });
+
+		/* one MSS or less: no segmentation, the checksum still left */
+		ncap = 0;
+		iov[1].iov_len = t.mss;
+		l4len = 20 + iov[1].iov_len;
+		sum = ip_l4_csum_pseudo(src, dst, IPPROTO_TCP, l4len);
+		memcpy(th + 16, &sum, 2);
+		assert_int_equal(ip_send_tso(&c, src, dst, IPPROTO_TCP, iov, 2,
+					     l4len, &(struct ip_tso){
+						     .l4hlen = 20,
+						     .csum_off = 16,
+						     .mss = (uint16_t)
+							    iov[1].iov_len }),
+				 0);
+		assert_int_equal(ncap, 1);
+		assert_int_equal(cap[0].vh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		assert_int_equal(cap[0].vh.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+		assert_int_equal(cap[0].len, 14 + ih + l4len);
+	}
+	/* the largest IPv4 packet */
+	t.mss = 1460;
+	ncap = 0;
+	iov[1].iov_len = 65535 - 40;
+	sum = ip_l4_csum_pseudo(&s, &d, IPPROTO_TCP, 65535 - 20);
+	memcpy(th + 16, &sum, 2);
+	assert_int_equal(ip_send_tso(&c, &s, &d, IPPROTO_TCP, iov, 2,
+				     65535 - 20, &t), 0);
+	assert_int_equal(ncap, 1);
+	assert_int_equal(cap[0].len, 14 + 65535);
+	assert_int_equal(get16(cap[0].b + 16), 65535);
+	c.tso = 0;
+}
+
 /* ip_send() and ip_l4_csum() */
 
 static void test_ip_send(void **state)
@@ -2194,6 +2443,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_eth),
+		T(test_eth_vnet),
 		T(test_arp),
 		T(test_dhcp4),
 		T(test_dhcp4_pool),
@@ -2218,6 +2468,7 @@ int main(void)
 		T(test_nat),
 		T(test_nat_restrict_guestfwd),
 		T(test_ip_send),
+		T(test_ip_send_tso),
 		T(test_ip6_drops),
 	};
 

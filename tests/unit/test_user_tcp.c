@@ -14,6 +14,17 @@
  * address to 127.0.0.1).  The test drives the epoll loop itself and owns
  * the clock (c->now_ms), so retransmission timers fire when it says.
  *
+ * The tests run three ways: with SO_PEEK_OFF, without (older kernels),
+ * and as tapir-user's loop on a tap runs it: with a transport that
+ * offloads (c->tso, a tap with a virtio-net header), and ACKs and sending
+ * left to the end of each loop iteration (c->defer; every segment the
+ * test guest sends, and every round of pump(), is then one iteration,
+ * ended with tcp_flush()).  The capture then does what the guest's side
+ * of the tap would: it checks the virtio-net header against the frame,
+ * finishes the partial checksum, and cuts large segments at the header's
+ * segment size (cap_offload()), so every test sees the segments a guest
+ * would.
+ *
  * The guestfwd=...-cmd: tests have real commands on the other side: the
  * spawner (spawn.c) is started for them and runs cat and printf through
  * /bin/sh, on unix sockets instead of TCP ones.
@@ -21,6 +32,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <linux/virtio_net.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -52,6 +64,9 @@
 
 /* ---- captured frames -------------------------------------------------- */
 
+static struct user_opts opts;
+static struct user_ctx ctx;
+
 #define CAP_BUF		(16 << 20)
 #define CAP_MAX		65536
 
@@ -64,15 +79,117 @@ static struct cap caps[CAP_MAX];
 static size_t cap_used, cap_n, cap_rd;
 static int cap_fail;		/* refuse frames with -EAGAIN */
 static int cap_drop;		/* drop the next N frames silently */
+static unsigned int cap_gso;	/* frames sent to be cut (TSO) */
+static uint16_t cap_gso_size;	/* the last one's segment size */
 
 static void cap_reset(void)
 {
 	cap_used = cap_n = cap_rd = 0;
 }
 
-static int cap_tx(struct user_ctx *c, const struct iovec *iov, int iovcnt,
-		  size_t len)
+/* cap_store() - keep one frame for the test */
+static void cap_store(const uint8_t *f, size_t len)
 {
+	/* the test consumes frames as it goes: compact what was read */
+	if (cap_rd == cap_n)
+		cap_reset();
+	assert_true(cap_used + len <= CAP_BUF);
+	assert_true(cap_n < CAP_MAX);
+	caps[cap_n].off = cap_used;
+	caps[cap_n].len = len;
+	memcpy(cap_buf + cap_used, f, len);
+	cap_used += len;
+	cap_n++;
+}
+
+/* pseudo_sum() - running sum of a TCP pseudo-header, @ip the IP header */
+static uint32_t pseudo_sum(const uint8_t *ip, int v6, size_t l4len)
+{
+	uint8_t ph[40];
+
+	if (!v6) {
+		memcpy(ph, ip + 12, 8);
+		ph[8] = 0;
+		ph[9] = IPPROTO_TCP;
+		pkt_put_u16(ph + 10, (uint16_t)l4len);
+		return csum_add(0, ph, 12);
+	}
+	memcpy(ph, ip + 8, 32);
+	pkt_put_u32(ph + 32, (uint32_t)l4len);
+	memset(ph + 36, 0, 3);
+	ph[39] = IPPROTO_TCP;
+	return csum_add(0, ph, 40);
+}
+
+/*
+ * cap_offload() - what the guest's side of a tap does with a frame that
+ * asks for offloads: the header must describe the frame (checksum start
+ * and offset, header length, segment type of the right family, segments
+ * within the MTU), the checksum field must hold the pseudo-header sum of
+ * the whole packet; then the packet is cut at the segment size (headers
+ * copied, lengths, sequence numbers and sums fixed, PSH and FIN on the
+ * last segment only) and each segment kept, its checksum complete.
+ */
+static void cap_offload(const struct virtio_net_hdr *vh, const uint8_t *f,
+			size_t len)
+{
+	static uint8_t seg[14 + 65535];
+	int v6 = pkt_get_u16(f + 12) == 0x86dd;
+	size_t l4o = 14 + (v6 ? 40 : 20), thl, l4len, pay, mss, off, l;
+	uint8_t *ip = seg + 14, *th = seg + l4o;
+
+	assert_true(ctx.tso);
+	assert_int_equal(vh->flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	assert_int_equal(vh->csum_start, l4o);
+	assert_int_equal(vh->csum_offset, 16);
+	assert_true(len >= l4o + 20);
+	thl = (size_t)(f[l4o + 12] >> 4) * 4;
+	assert_int_equal(vh->hdr_len, l4o + thl);
+	l4len = v6 ? pkt_get_u16(f + 18) : pkt_get_u16(f + 16) - 20u;
+	/* the whole frame, but for Ethernet padding */
+	assert_true(len == l4o + l4len || (len == 60 && l4o + l4len < 60));
+	assert_true(l4len <= (v6 ? 65535u : 65535u - 20));
+	assert_int_equal(pkt_get_u16(f + l4o + 16),
+			 (uint16_t)~csum_fold(pseudo_sum(f + 14, v6, l4len)));
+	pay = l4len - thl;
+	assert_true(pay > 0);
+	mss = pay;
+	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		assert_int_equal(vh->gso_type, v6 ? VIRTIO_NET_HDR_GSO_TCPV6 :
+						    VIRTIO_NET_HDR_GSO_TCPV4);
+		assert_true(vh->gso_size > 0 && pay > vh->gso_size);
+		mss = vh->gso_size;
+		cap_gso++;
+		cap_gso_size = vh->gso_size;
+	}
+	assert_true(l4o - 14 + thl + mss <= opts.mtu);
+	for (off = 0; off < pay; off += l) {
+		l = pay - off < mss ? pay - off : mss;
+		memcpy(seg, f, l4o + thl);
+		memcpy(seg + l4o + thl, f + l4o + thl + off, l);
+		if (v6) {
+			pkt_put_u16(ip + 4, (uint16_t)(thl + l));
+		} else {
+			pkt_put_u16(ip + 2, (uint16_t)(20 + thl + l));
+			pkt_put_u16(ip + 10, 0);
+			pkt_put_u16(ip + 10, csum_ip4_header(ip, 20));
+		}
+		pkt_put_u32(th + 4, pkt_get_u32(th + 4) + (uint32_t)off);
+		if (off + l < pay)
+			th[13] &= (uint8_t)~(F_PSH | F_FIN);
+		pkt_put_u16(th + 16, 0);
+		pkt_put_u16(th + 16, csum_fold(csum_add(pseudo_sum(ip, v6,
+								   thl + l),
+							th, thl + l)));
+		cap_store(seg, l4o + thl + l);
+	}
+}
+
+static int cap_tx(struct user_ctx *c, const struct virtio_net_hdr *vh,
+		  const struct iovec *iov, int iovcnt, size_t len)
+{
+	static uint8_t f[14 + 65535];
+	size_t off = 0;
 	int i;
 
 	(void)c;
@@ -82,19 +199,17 @@ static int cap_tx(struct user_ctx *c, const struct iovec *iov, int iovcnt,
 		cap_drop--;
 		return 0;
 	}
-	/* the test consumes frames as it goes: compact what was read */
-	if (cap_rd == cap_n)
-		cap_reset();
-	assert_true(cap_used + len <= CAP_BUF);
-	assert_true(cap_n < CAP_MAX);
-	caps[cap_n].off = cap_used;
-	caps[cap_n].len = len;
+	assert_true(len <= sizeof(f));
 	for (i = 0; i < iovcnt; i++) {
-		memcpy(cap_buf + cap_used, iov[i].iov_base, iov[i].iov_len);
-		cap_used += iov[i].iov_len;
+		assert_true(off + iov[i].iov_len <= len);
+		memcpy(f + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
 	}
-	assert_int_equal(cap_used - caps[cap_n].off, len);
-	cap_n++;
+	assert_int_equal(off, len);
+	if (vh)
+		cap_offload(vh, f, len);
+	else
+		cap_store(f, len);
 	return 0;
 }
 
@@ -119,13 +234,13 @@ static void parse_frame(const uint8_t *p, size_t len, struct pseg *s)
 {
 	const uint8_t *l4;
 	size_t l4len, hlen;
-	uint8_t ph[40];
 	uint32_t sum;
 	struct pkt_rd r, o;
 	uint16_t offfl;
 
 	memset(s, 0, sizeof(*s));
 	assert_true(len >= 14);
+	assert_true(len <= 14 + opts.mtu);
 	if (pkt_get_u16(p + 12) == 0x0800) {
 		const uint8_t *ip = p + 14;
 		size_t tot;
@@ -140,11 +255,7 @@ static void parse_frame(const uint8_t *p, size_t len, struct pseg *s)
 		s->dst = inany_from4(*(const struct in_addr *)(ip + 16));
 		l4 = ip + 20;
 		l4len = tot - 20;
-		memcpy(ph, ip + 12, 8);
-		ph[8] = 0;
-		ph[9] = IPPROTO_TCP;
-		pkt_put_u16(ph + 10, (uint16_t)l4len);
-		sum = csum_add(0, ph, 12);
+		sum = pseudo_sum(ip, 0, l4len);
 	} else {
 		const uint8_t *ip = p + 14;
 
@@ -157,11 +268,7 @@ static void parse_frame(const uint8_t *p, size_t len, struct pseg *s)
 		memcpy(&s->dst, ip + 24, 16);
 		s->v6 = 1;
 		l4 = ip + 40;
-		memcpy(ph, ip + 8, 32);
-		pkt_put_u32(ph + 32, (uint32_t)l4len);
-		memset(ph + 36, 0, 3);
-		ph[39] = IPPROTO_TCP;
-		sum = csum_add(0, ph, 40);
+		sum = pseudo_sum(ip, 1, l4len);
 	}
 	assert_int_equal(csum_fold(csum_add(sum, l4, l4len)), 0);
 
@@ -216,8 +323,6 @@ static size_t cap_pending(void)
 
 /* ---- context and loop ------------------------------------------------- */
 
-static struct user_opts opts;
-static struct user_ctx ctx;
 static struct user_ctx *c = &ctx;
 static int fallback;		/* run without SO_PEEK_OFF */
 
@@ -276,8 +381,12 @@ static void ctx_close(void)
 
 static int setup(void **state)
 {
-	fallback = state && *state ? *(int *)*state : 0;
+	int mode = state && *state ? *(int *)*state : 0;
+
+	fallback = mode == 1;
 	ctx_open(64);
+	ctx.tso = ctx.defer = mode == 2;
+	cap_gso = 0;
 	return 0;
 }
 
@@ -302,6 +411,7 @@ static int pump(int ms)
 		assert_int_equal(ref.type, REF_TCP);
 		tcp_sock_event(c, ref.idx, ev[i].events);
 	}
+	tcp_flush(c);
 	return n;
 }
 
@@ -398,6 +508,8 @@ static int accept_one(int lfd)
  * @fin:	the engine's FIN arrived
  * @rst:	the engine sent a RST
  * @dupacks:	ACKs in a row that did not move snd_una
+ * @batch:	segments sent are one loop iteration until the test calls
+ *		tcp_flush() (with c->defer)
  */
 struct gconn {
 	struct in6_addr ga, ra;
@@ -411,6 +523,7 @@ struct gconn {
 	size_t rxlen, rxcap;
 	int fin, rst;
 	int dupacks;
+	int batch;
 };
 
 static uint16_t next_gport = 40000;
@@ -472,6 +585,8 @@ static void g_send_raw(struct gconn *g, uint32_t seq, uint32_t ack,
 		pkt_wr_bytes(&w, data, len);
 	assert_true(pkt_wr_ok(&w));
 	tcp_in(c, &g->ga, &g->ra, seg, w.off);
+	if (!g->batch)
+		tcp_flush(c);		/* the end of a loop iteration */
 }
 
 /* g_send() - send from snd_nxt with the current ACK, advance snd_nxt */
@@ -588,6 +703,22 @@ static void g_connect(struct gconn *g)
 	g_send(g, F_SYN, NULL, 0);
 	settle();
 	g_synack(g);
+}
+
+/* host_feed() - the host writes what its socket takes of the rest of
+ * @data, then one round of the loop (waiting a little once all is
+ * written) */
+static void host_feed(int sfd, const uint8_t *data, size_t total,
+		      size_t *written)
+{
+	if (*written < total) {
+		ssize_t n = send(sfd, data + *written, total - *written,
+				 MSG_DONTWAIT);
+
+		if (n > 0)
+			*written += (size_t)n;
+	}
+	pump(*written < total ? 0 : 5);
 }
 
 /* ---- tests ------------------------------------------------------------ */
@@ -866,14 +997,7 @@ static void test_host_to_guest(void **state)
 		uint32_t acked = g.rcv_nxt;
 
 		assert_true(mono_ms() - t0 < 20000);	/* no stall */
-		if (written < total) {
-			ssize_t n = send(sfd, data + written, total - written,
-					 MSG_DONTWAIT);
-
-			if (n > 0)
-				written += (size_t)n;
-		}
-		pump(written < total ? 0 : 5);
+		host_feed(sfd, data, total, &written);
 		while (next_seg(&s)) {
 			assert_true(g_mine(&g, &s));
 			assert_true(s.dlen <= 1000);
@@ -891,6 +1015,147 @@ static void test_host_to_guest(void **state)
 	free(rx);
 	close(sfd);
 	close(lfd);
+}
+
+/*
+ * In the loop (c->defer; run only that way), what a batch of segments
+ * from the guest calls for waits for the batch's end, tcp_flush(): one
+ * ACK for many data segments, and the data that several ACKs let through
+ * in one go.
+ */
+static void test_defer(void **state)
+{
+	uint8_t data[10000], rx[10000];
+	char buf[256];
+	struct gconn g;
+	struct pseg s;
+	uint16_t port;
+	int lfd, sfd, i, n = 0;
+
+	(void)state;
+	assert_true(c->defer);
+	for (i = 0; i < (int)sizeof(data); i++)
+		data[i] = (uint8_t)(i * 5);
+	lfd = listen_on(0, &port);
+	g_init(&g, 0, port);
+	g.mss = 1000;
+	g.ws = -1;
+	g.wnd = 3000;
+	g.rx = rx;
+	g.rxcap = sizeof(rx);
+	g_connect(&g);
+	sfd = accept_one(lfd);
+
+	/* ten segments with PSH, each of which would be ACKed at once */
+	g.batch = 1;
+	for (i = 0; i < 10; i++)
+		g_send(&g, F_ACK | F_PSH, "0123456789", 10);
+	assert_int_equal(cap_pending(), 0);
+	tcp_flush(c);
+	assert_true(next_seg(&s));
+	assert_int_equal(s.flags, F_ACK);
+	assert_int_equal(s.ack, g.snd_nxt);
+	assert_int_equal(cap_pending(), 0);
+	g_take(&g, &s);
+	for (i = 0; i < 100 && n < 100; i++) {
+		ssize_t r = recv(sfd, buf + n, sizeof(buf) - (size_t)n,
+				 MSG_DONTWAIT);
+
+		if (r > 0)
+			n += (int)r;
+		else
+			pump(10);
+	}
+	assert_int_equal(n, 100);
+
+	/* the host sends more than the window (3000): three segments */
+	assert_int_equal(send(sfd, data, sizeof(data), 0),
+			 (ssize_t)sizeof(data));
+	settle();
+	for (i = 0; next_seg(&s); i++)
+		g_take(&g, &s);
+	assert_int_equal(i, 3);
+	assert_int_equal(g.rxlen, 3000);
+	/* three ACKs, one segment each, in one batch: nothing until its
+	 * end, then the window's worth at once */
+	g.rcv_nxt -= 3000;
+	for (i = 0; i < 3; i++) {
+		g.rcv_nxt += 1000;
+		g_send(&g, F_ACK, NULL, 0);
+	}
+	assert_int_equal(cap_pending(), 0);
+	tcp_flush(c);
+	g.batch = 0;
+	for (i = 0; next_seg(&s); i++) {
+		assert_int_equal(s.dlen, 1000);
+		g_take(&g, &s);
+	}
+	assert_int_equal(i, 3);
+	for (i = 0; i < 100 && g.rxlen < sizeof(data); i++) {
+		g_send(&g, F_ACK, NULL, 0);
+		settle();
+		g_drain(&g);
+	}
+	assert_memory_equal(rx, data, sizeof(data));
+	close(sfd);
+	close(lfd);
+}
+
+/*
+ * With TSO (run only that way), 2 MB from the host over IPv4 and IPv6 go
+ * to a guest with a large window in frames of many segments, each cut at
+ * the guest's MSS, and arrive intact.
+ */
+static void test_tso(void **state)
+{
+	const size_t total = 2 << 20;
+	uint8_t *data = malloc(total), *rx = malloc(total);
+	struct gconn g;
+	struct pseg s;
+	uint16_t port;
+	int lfd, sfd, v6;
+
+	(void)state;
+	assert_true(c->tso);
+	assert_non_null(data);
+	assert_non_null(rx);
+	for (size_t i = 0; i < total; i++)
+		data[i] = (uint8_t)(i * 17 + (i >> 10));
+	for (v6 = 0; v6 < 2; v6++) {
+		uint64_t t0 = mono_ms();
+		size_t written = 0;
+
+		cap_gso = 0;
+		lfd = listen_on(v6, &port);
+		g_init(&g, v6, port);
+		g.mss = 1400;
+		g.wnd = 65535;
+		g.ws = 7;
+		g.rx = rx;
+		g.rxcap = total;
+		g_connect(&g);
+		sfd = accept_one(lfd);
+		while (g.rxlen < total) {
+			assert_true(mono_ms() - t0 < 20000);	/* no stall */
+			host_feed(sfd, data, total, &written);
+			while (next_seg(&s)) {
+				assert_true(g_mine(&g, &s));
+				assert_true(s.dlen <= 1400);
+				g_take(&g, &s);
+			}
+			g_send(&g, F_ACK, NULL, 0);
+		}
+		assert_memory_equal(rx, data, total);
+		/* most of it went in large frames, cut at the guest's MSS */
+		assert_true(cap_gso >= total / 65536);
+		assert_int_equal(cap_gso_size, 1400);
+		close(sfd);
+		close(lfd);
+		settle();			/* the FIN, for nobody */
+		cap_reset();
+	}
+	free(data);
+	free(rx);
 }
 
 /* A segment the guest does not acknowledge is sent again on RTO, and on
@@ -2039,7 +2304,7 @@ static void test_cmd_no_spawner(void **state)
 	assert_int_equal(cap_pending(), 0);
 }
 
-static int mode_peek = 0, mode_fallback = 1;
+static int mode_peek = 0, mode_fallback = 1, mode_tso = 2;
 
 #define T(fn) \
 	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, \
@@ -2050,6 +2315,9 @@ static int mode_peek = 0, mode_fallback = 1;
 #define TC(fn, mode) \
 	cmocka_unit_test_prestate_setup_teardown(fn, setup_cmd, \
 						 teardown_cmd, &(mode))
+#define TT(fn) \
+	cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, \
+						 &mode_tso)
 
 int main(void)
 {
@@ -2091,6 +2359,22 @@ int main(void)
 		TC(test_cmd_no_spawner, mode_peek),
 		TC(test_cmd_echo, mode_fallback),
 		TC(test_cmd_output, mode_fallback),
+		/* the same through a transport with TSO */
+		TT(test_handshake),
+		TT(test_handshake_v6),
+		TT(test_guest_to_host),
+		TT(test_host_to_guest),
+		TT(test_tso),
+		TT(test_defer),
+		TT(test_retransmit),
+		TT(test_transport_full),
+		TT(test_zero_window),
+		TT(test_guest_fin),
+		TT(test_host_fin),
+		TT(test_guest_rst),
+		TT(test_host_rst),
+		TT(test_from_host),
+		TT(test_push_flush),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
