@@ -92,7 +92,8 @@ static uint8_t icmp_buf[ICMP_BUF];
  */
 int icmp_init(struct user_ctx *c)
 {
-	unsigned int i, n = c->o->flows_max;
+	unsigned int i, n = c->o->flows_dgram ? c->o->flows_dgram :
+						 c->o->flows_max;
 	int rc = 0;
 
 	if (!n)

@@ -150,28 +150,37 @@ static void main_resolver(struct user_ctx *c, const char *path)
 
 /**
  * main_fd_budget() - shrink the flow tables to what the fd limit allows
- * @o:		options; flows_max may be lowered
+ * @o:		options; flows_max may be lowered, flows_dgram set
  *
  * Every flow holds a host socket, and there are three tables (TCP, UDP,
  * ICMP) of flows_max each.  If the hard RLIMIT_NOFILE cannot hold them
  * all, a flood would run out of fds before any table filled up: accept()
  * and socket() would fail, and the tables' own policy for a full table
  * (tcp.c: the oldest handshake gives way) would never apply.  So the
- * tables shrink to fit, and the user is told.
+ * tables shrink to fit, and the user is told.  TCP, where connections
+ * last and pile up, gets three quarters of the fds; UDP and ICMP flows
+ * are short-lived and evicted least recently used first, and share the
+ * rest.
  */
 static void main_fd_budget(struct user_opts *o)
 {
-	rlim_t reserve = MAIN_FD_RESERVE + 2 * (rlim_t)o->nfwd, n;
+	rlim_t reserve = MAIN_FD_RESERVE + 2 * (rlim_t)o->nfwd, avail, t, d;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_max == RLIM_INFINITY ||
 	    rl.rlim_max >= 3 * (rlim_t)o->flows_max + reserve)
 		return;
-	n = rl.rlim_max > reserve + 3 * 16 ? (rl.rlim_max - reserve) / 3 : 16;
+	avail = rl.rlim_max > reserve ? rl.rlim_max - reserve : 0;
+	t = avail / 4 * 3;
+	d = avail / 8;
+	t = t < 16 ? 16 : t < o->flows_max ? t : o->flows_max;
+	d = d < 16 ? 16 : d < o->flows_max ? d : o->flows_max;
 	log_warn("the fd limit (%llu) cannot hold %u flows per protocol: "
-		 "tables of %llu", (unsigned long long)rl.rlim_max,
-		 o->flows_max, (unsigned long long)n);
-	o->flows_max = (unsigned int)n;
+		 "TCP table of %llu, UDP and ICMP tables of %llu",
+		 (unsigned long long)rl.rlim_max, o->flows_max,
+		 (unsigned long long)t, (unsigned long long)d);
+	o->flows_max = (unsigned int)t;
+	o->flows_dgram = (unsigned int)d;
 }
 
 /**

@@ -84,7 +84,9 @@ struct opts_guestfwd {
  * @bootfile:		bootfile= (DHCP file field / option 67), "" for none
  * @mtu:		mtu= (ours), default 1500
  * @no_host_loopback:	--no-host-loopback (ours)
- * @flows_max:		--max-flows (ours), per protocol
+ * @flows_max:		--max-flows (ours), per protocol; the TCP table's size
+ * @flows_dgram:	the UDP and ICMP tables' size when main.c made them
+ *			smaller than @flows_max to fit the fd limit, 0 if not
  * @given:		which options were set explicitly (opts.c's own
  *			bookkeeping): opts_finish() derives only what was
  *			not given, whatever the order of the options
@@ -110,6 +112,7 @@ struct user_opts {
 	unsigned int mtu;
 	int no_host_loopback;
 	unsigned int flows_max;
+	unsigned int flows_dgram;
 	unsigned int given;
 };
 

@@ -189,7 +189,8 @@ static uint32_t udp_hash(const struct in6_addr *gaddr, uint16_t gport,
  */
 int udp_init(struct user_ctx *c)
 {
-	uint32_t n = c->o->flows_max ? c->o->flows_max : 1, h = 1;
+	uint32_t n = c->o->flows_dgram ? c->o->flows_dgram :
+		     c->o->flows_max ? c->o->flows_max : 1, h = 1;
 	int rc;
 
 	udp_fini(c);
