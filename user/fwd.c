@@ -15,17 +15,18 @@
  * datagrams are handed to udp_fwd_recv(), which keeps the flows.
  *
  * The table has FWD_MAX slots; the epoll reference of a slot's sockets
- * is twice its index, plus one for the second (IPv6) socket.  Removing a forward closes its sockets; TCP connections
- * already made through it go on, UDP flows through it end.
+ * is twice its index, plus one for the second (IPv6) socket.  Removing a
+ * forward closes its sockets; TCP connections already made through it go
+ * on, UDP flows through it end.
  *
  * A listener takes at most FWD_ACCEPT_BATCH connections per event, so a
  * storm on one port cannot starve the rest of the loop.  When accept()
  * fails for want of resources (no fd or no memory left), the pending
  * connection stays in the kernel's queue and the listener would be
- * readable again at once: it is taken
- * out of the epoll set for FWD_PAUSE_MS (fwd_timer() puts it back), and
- * the warning is given at most every FWD_WARN_MS, instead of a busy loop
- * writing one warning per turn.
+ * readable again at once: it is taken out of the epoll set for
+ * FWD_PAUSE_MS (fwd_timer() puts it back), and the warning is given at
+ * most every FWD_WARN_MS, instead of a busy loop writing one warning per
+ * turn.
  */
 #include <errno.h>
 #include <netinet/in.h>

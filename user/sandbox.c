@@ -35,8 +35,8 @@
  *
  * The commands of guestfwd=...-cmd: rules cannot be started from inside
  * the filter: a separate process, the spawner (spawn.c), forked before
- * sandbox_apply(), starts them.  It is not sandboxed (the commands must run as
- * the user's ordinary programs), but all it takes from us is a rule
+ * sandbox_apply(), starts them.  It is not sandboxed (the commands must
+ * run as the user's ordinary programs), but all it takes from us is a rule
  * number and a socket, so what this process can make it do is run the
  * commands given at start-up, no others.
  */

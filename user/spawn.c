@@ -36,9 +36,10 @@
  * the received socket on 0 and 1, closes everything from 3 up, unblocks
  * every signal and execs /bin/sh -c COMMAND; the spawner closes its copy
  * of the socket at once.  A signalfd tells it about SIGCHLD, and it reaps
- * with waitpid(WNOHANG), so no command is left a zombie.  When tapir-user's end closes (it
- * exited, whatever the reason), the spawner exits too; commands still
- * running carry on until their connection closes.
+ * with waitpid(WNOHANG), so no command is left a zombie.  When
+ * tapir-user's end closes (it exited, whatever the reason), the spawner
+ * exits too; commands still running carry on until their connection
+ * closes.
  *
  * What the spawner does for tapir-user is fixed at start-up: it runs the
  * commands of the rules, by index, and nothing else, so a tapir-user

@@ -53,6 +53,8 @@ t_match "DHCP mask" "^(255\\.255\\.255\\.0|24)$" "$(net_field "$lease" mask)"
 # TCP to the host's loopback through the gateway address
 t_eq "HTTP from the host via 10.0.2.2" 127.0.0.1 \
 	"$(g_http http://10.0.2.2:8000/x)"
+t_eq "wget (GNU) from the host via 10.0.2.2" 127.0.0.1 \
+	"$(g_in timeout 10 wget -q -T 5 -O - http://10.0.2.2:8000/w 2>&1)"
 # TCP to elsewhere: the server sees the host's own address
 t_eq "HTTP to the internet shows the host's address" 198.51.100.2 \
 	"$(g_http http://198.51.100.1:8080/y)"
