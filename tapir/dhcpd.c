@@ -41,6 +41,7 @@
 #include "csum.h"
 #include "dhcpd.h"
 #include "log.h"
+#include "mmsg.h"
 #include "pkt.h"
 
 /* Requests read per wake-up */
@@ -145,7 +146,7 @@ static void dhcpd_read(struct netd *nd, struct netd_ev *ev, uint32_t events)
 
 	(void)events;
 	for (;;) {
-		n = netd_recv(ev->fd, buf, sizeof(buf[0]), NULL, msg, iov,
+		n = mmsg_recv(ev->fd, buf, sizeof(buf[0]), NULL, 0, msg, iov,
 			      DHCPD_BATCH);
 		if (n <= 0)
 			return;

@@ -47,6 +47,7 @@
 
 #include "dnsd.h"
 #include "log.h"
+#include "mmsg.h"
 #include "pkt.h"
 
 /* Seconds before a query is tried on the next resolver */
@@ -479,8 +480,8 @@ static void dnsd_udp_read(struct netd *nd, struct netd_ev *ev,
 	(void)nd;
 	(void)events;
 	for (;;) {
-		n = netd_recv(ev->fd, buf, sizeof(buf[0]), from, msg, iov,
-			      DNSD_BATCH);
+		n = mmsg_recv(ev->fd, buf, sizeof(buf[0]), from,
+			      sizeof(from[0]), msg, iov, DNSD_BATCH);
 		if (n <= 0)
 			return;
 		for (i = 0; i < n; i++)

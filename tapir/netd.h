@@ -46,8 +46,5 @@ int netd_add(struct netd *nd, struct netd_ev *ev, uint32_t events);
 void netd_del(struct netd *nd, struct netd_ev *ev);
 int netd_loop(struct netd *nd);
 void netd_fini(struct netd *nd);
-int netd_recv(int fd, void *bufs, size_t bufsize,
-	      struct sockaddr_storage *from, struct mmsghdr *msg,
-	      struct iovec *iov, unsigned int n);
 
 #endif /* TAPIR_NETD_H */

@@ -55,6 +55,7 @@
 #include "inany.h"
 #include "ip.h"
 #include "log.h"
+#include "mmsg.h"
 #include "nat.h"
 #include "pkt.h"
 #include "tftp.h"
@@ -540,25 +541,13 @@ drop:
  * @fd:		the socket
  * @from:	also record the senders' addresses
  *
- * Return: number of datagrams in udp_buf (lengths in udp_mmsg), or -errno
+ * Return: number of datagrams in udp_buf (lengths in udp_mmsg), 0 if none
+ * was waiting, or -errno
  */
 static int udp_recv_batch(int fd, int from)
 {
-	int i, n;
-
-	for (i = 0; i < UDP_BATCH; i++) {
-		udp_iov[i].iov_base = udp_buf[i];
-		udp_iov[i].iov_len = UDP_BUF;
-		memset(&udp_mmsg[i].msg_hdr, 0, sizeof(udp_mmsg[i].msg_hdr));
-		udp_mmsg[i].msg_hdr.msg_iov = &udp_iov[i];
-		udp_mmsg[i].msg_hdr.msg_iovlen = 1;
-		if (from) {
-			udp_mmsg[i].msg_hdr.msg_name = &udp_from[i];
-			udp_mmsg[i].msg_hdr.msg_namelen = sizeof(udp_from[i]);
-		}
-	}
-	n = recvmmsg(fd, udp_mmsg, UDP_BATCH, MSG_DONTWAIT, NULL);
-	return n < 0 ? -errno : n;
+	return mmsg_recv(fd, udp_buf, UDP_BUF, from ? udp_from : NULL,
+			 sizeof(udp_from[0]), udp_mmsg, udp_iov, UDP_BATCH);
 }
 
 /**
