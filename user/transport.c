@@ -116,6 +116,7 @@ static int transport_tx_tap(struct user_ctx *c,
 	struct iovec v[16];
 	int i;
 
+	(void)c;
 	(void)len;
 	if (vh && !tr.vnet)
 		return -EINVAL;
@@ -133,7 +134,6 @@ static int transport_tx_tap(struct user_ctx *c,
 		tr.drops++;
 		return -errno;
 	}
-	c->stat_tx++;
 	return 0;
 }
 
@@ -156,6 +156,7 @@ static int transport_tx_dgram(struct user_ctx *c,
 		.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt,
 	};
 
+	(void)c;
 	(void)len;
 	if (vh)
 		return -EINVAL;
@@ -163,7 +164,6 @@ static int transport_tx_dgram(struct user_ctx *c,
 		tr.drops++;
 		return -errno;
 	}
-	c->stat_tx++;
 	return 0;
 }
 
@@ -277,7 +277,6 @@ static int transport_tx_stream(struct user_ctx *c,
 				return -EAGAIN;
 			}
 			transport_queue(v, iovcnt + 1, 0);
-			c->stat_tx++;
 			return 0;
 		}
 	}
@@ -303,7 +302,6 @@ static int transport_tx_stream(struct user_ctx *c,
 		transport_queue(v, iovcnt + 1, (size_t)n);
 		transport_want_out(c, 1);
 	}
-	c->stat_tx++;
 	return 0;
 }
 
@@ -386,7 +384,6 @@ static int transport_stream_read(struct user_ctx *c)
 		}
 		if (tr.rlen - off - 4 < len)
 			break;
-		c->stat_rx++;
 		eth_in(c, p + 4, len);
 		/* eth_in() may have dropped the connection (write error) */
 		if (tr.fd < 0)
@@ -427,7 +424,6 @@ static void transport_read_frames(struct user_ctx *c)
 				log_warn("reading frames: %s", strerror(errno));
 			return;
 		}
-		c->stat_rx++;
 		if (tr.vnet)
 			eth_in_vnet(c, transport_rbuf, (size_t)n);
 		else

@@ -133,7 +133,8 @@ typedef int (*user_tx_fn)(struct user_ctx *c, const struct virtio_net_hdr *vh,
  * @resolver:		first upstream DNS server, host side, v4-mapped or
  *			IPv6 (from /etc/resolv.conf); :: when none
  * @resolver_port:	its port (53)
- * @stat_rx, @stat_tx:	frames from and to the guest
+ * @stat_rx, @stat_tx:	frames from and to the guest (counted where they
+ *			are parsed and built: eth.c, ip.c, arp.c)
  * @stat_drop:		frames from the guest dropped as malformed or
  *			unsupported
  */
