@@ -388,17 +388,16 @@ int nft_ruleset(const struct nft_net *net, char *buf, size_t len)
  */
 static int nft_table_exists(const char *name)
 {
-	size_t i, n, plen = strlen(NFT_TABLE_PREFIX);
 	struct nft_table *tabs;
 	int rc, found = 0;
+	const char *net;
+	size_t i, n;
 
 	rc = nft_list_tables(&tabs, &n);
 	if (rc)
 		return rc;
 	for (i = 0; i < n && !found; i++)
-		found = !strcmp(tabs[i].family, "inet") &&
-			!strncmp(tabs[i].name, NFT_TABLE_PREFIX, plen) &&
-			!strcmp(tabs[i].name + plen, name);
+		found = (net = nft_list_net(&tabs[i])) && !strcmp(net, name);
 	free(tabs);
 	return found;
 }
@@ -514,20 +513,20 @@ struct json_object *nft_json_item(struct json_object *items, size_t i,
  */
 int nft_tables(char (*names)[NFT_NET_MAX + 1], size_t max)
 {
-	size_t i, n, count = 0, plen = strlen(NFT_TABLE_PREFIX);
+	size_t i, n, count = 0;
 	struct nft_table *tabs;
+	const char *net;
 	int rc;
 
 	rc = nft_list_tables(&tabs, &n);
 	if (rc)
 		return rc;
 	for (i = 0; i < n; i++) {
-		if (strcmp(tabs[i].family, "inet") ||
-		    strncmp(tabs[i].name, NFT_TABLE_PREFIX, plen) ||
-		    !nft_name_ok(tabs[i].name + plen))
+		net = nft_list_net(&tabs[i]);
+		if (!net || !nft_name_ok(net))
 			continue;
 		if (count < max)
-			strcpy(names[count], tabs[i].name + plen);
+			strcpy(names[count], net);
 		count++;
 	}
 	free(tabs);

@@ -107,6 +107,7 @@ int nft_apply(struct nft *n, const struct nft_net *net);
 int nft_remove(struct nft *n, const char *name);
 int nft_tables(char (*names)[NFT_NET_MAX + 1], size_t max);
 int nft_list_tables(struct nft_table **tabs, size_t *n);
+const char *nft_list_net(const struct nft_table *t);
 struct nlmsghdr;
 int nft_list_parse(const struct nlmsghdr *nlh, void *elem);	/* fuzzed */
 int nft_count(struct nft *n, const char *name, struct nft_counts *c);

@@ -645,7 +645,7 @@ static int nft_drops_legacy(const char *bridge, enum nft_mode mode, int brnf,
 int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 		      struct nft_drop *out, size_t max)
 {
-	size_t i, ntab = 0, nall, plen = strlen(NFT_TABLE_PREFIX);
+	size_t i, ntab = 0, nall;
 	struct nft_table *all;
 	char (*tabs)[2][NFT_DROPS_NAME_MAX] = NULL;
 	struct nft_drop scratch[1];
@@ -667,9 +667,8 @@ int nft_foreign_drops(struct nft *n, const char *bridge, enum nft_mode mode,
 	for (i = 0; tabs && i < nall; i++) {
 		const char *name = all[i].name, *family = all[i].family;
 
-		if (!strcmp(family, "inet") &&
-		    !strncmp(name, NFT_TABLE_PREFIX, plen))
-			continue;
+		if (nft_list_net(&all[i]))
+			continue;		/* tapir's own */
 		/* nft takes a table name in a command only as a bare word */
 		if (strlen(name) >= NFT_DROPS_NAME_MAX ||
 		    strspn(name, NFT_DROPS_WORD) != strlen(name)) {

@@ -98,6 +98,23 @@ int nft_list_parse(const struct nlmsghdr *nlh, void *elem)
 }
 
 /**
+ * nft_list_net() - the network a table belongs to, by its name
+ * @t:		a table nft_list_tables() found
+ *
+ * Return: the name after the prefix of an "inet tapir-NAME" table (not
+ *	   checked further), or NULL for another program's table
+ */
+const char *nft_list_net(const struct nft_table *t)
+{
+	size_t plen = strlen(NFT_TABLE_PREFIX);
+
+	if (strcmp(t->family, "inet") ||
+	    strncmp(t->name, NFT_TABLE_PREFIX, plen))
+		return NULL;
+	return t->name + plen;
+}
+
+/**
  * nft_list_tables() - every nftables table of the current namespace
  * @tabs:	set to the array (free() it), NULL if there is none
  * @n:		set to the number of tables
