@@ -31,8 +31,9 @@
 # is that shell, which reaps at once, as systemd does (see
 # bench/updown.sh).  Memory is the resident set (RSS) and proportional set
 # (PSS: shared pages divided among their users) of the service processes -
-# tapir's "net run" processes, the reference's dnsmasq processes - from
-# /proc/PID/smaps_rollup while all 100 networks are up.  Run directories
+# tapir's (forked by "net up", they keep its command line), the
+# reference's dnsmasq processes - from /proc/PID/smaps_rollup while all
+# 100 networks are up.  Run directories
 # (tapir's --rundir, dnsmasq's pid files) are on a tmpfs mounted for the
 # timing shell, as /run is on Debian; leases are on disk.
 #
@@ -126,7 +127,7 @@ tapir)
 	for ((i = 0; i < nets; i++)); do
 		timed up "$i" T net up "$(printf 's%02d' $i)"
 	done
-	mem tapir " net run "
+	mem tapir " net up "
 	for ((k = 0; k < runs; k++)); do
 		timed status "$k" T net status "$mid"
 		timed status-json "$k" T net status "$mid" --json

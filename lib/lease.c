@@ -58,8 +58,9 @@
  * newline: a write cut short), then compacts: it writes the live records
  * to a temporary file in the same directory, fsyncs it, renames it over
  * the journal and fsyncs the directory, so a crash at any point leaves
- * either the old journal or the new one, never a torn file.  Each change
- * afterwards (bind, release, decline; not offers) is appended with a
+ * either the old journal or the new one, never a torn file.  A journal
+ * that is already exactly what compacting would write (the usual case
+ * after a clean stop) is kept as it is.  Each change afterwards (bind, release, decline; not offers) is appended with a
  * single write() before the caller sends its ACK.  Once write() returns,
  * the line is in the page cache: a kill -9 or a crash of the service
  * loses nothing, and only a crash of the whole machine can lose the last
@@ -570,6 +571,83 @@ static int lease_fsync_dir(const char *path)
 }
 
 /**
+ * lease_fmt_live() - put the records lease_compact() keeps in the buffer
+ * @ls:		store; its write buffer holds @n bytes already
+ * @now:	current time; leases and holds over by then are left out
+ * @i:		first entry to look at; advanced past those formatted
+ * @lines:	incremented per record
+ * @n:		bytes in the buffer so far
+ *
+ * Stops when the buffer may not hold another record.
+ *
+ * Return: bytes in the buffer
+ */
+static uint32_t lease_fmt_live(struct lease_store *ls, time_t now,
+			       uint32_t *i, uint64_t *lines, uint32_t n)
+{
+	for (; *i < ls->npool + ls->nstatic; (*i)++) {
+		const struct lease *l = &ls->ent[*i];
+
+		if (!lease_live(l, now) &&
+		    !(l->state == LEASE_DECLINED && l->expires > now))
+			continue;
+		if (n > LEASE_WBUF - LEASE_LINE_MAX)
+			break;
+		n += (uint32_t)lease_fmt_record(l, l->mac, ls->wbuf + n);
+		(*lines)++;
+	}
+	return n;
+}
+
+/**
+ * lease_reuse() - keep the journal as it is if compacting would not change it
+ * @ls:		store, just read from the journal
+ * @now:	current time
+ *
+ * After a clean stop the journal usually holds exactly the live records,
+ * in order: rewriting it would cost two fsync()s for nothing at every
+ * start.  Then it is opened for appending as it is.  Only journals whose
+ * compacted form fits the write buffer are compared.
+ *
+ * Return: 1 if the journal is kept and open, 0 if it must be compacted
+ */
+static int lease_reuse(struct lease_store *ls, time_t now)
+{
+	uint32_t i = 0, n, off;
+	uint64_t lines = 0;
+	char buf[4096];
+	struct stat sb;
+	ssize_t r;
+	int fd;
+
+	n = (uint32_t)snprintf(ls->wbuf, LEASE_WBUF, "# tapir leases v1\n");
+	n = lease_fmt_live(ls, now, &i, &lines, n);
+	if (i < ls->npool + ls->nstatic)
+		return 0;
+	fd = open(ls->path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size != n)
+		goto differs;
+	for (off = 0; off < n; off += (uint32_t)r) {
+		r = pread(fd, buf, n - off < sizeof(buf) ? n - off : sizeof(buf),
+			  off);
+		if (r <= 0 || memcmp(buf, ls->wbuf + off, (size_t)r))
+			goto differs;
+	}
+	if (ls->fd >= 0)
+		close(ls->fd);
+	ls->fd = fd;
+	ls->jsize = n;
+	ls->jlines = lines;
+	ls->jcompact = lines;
+	return 1;
+differs:
+	close(fd);
+	return 0;
+}
+
+/**
  * lease_compact() - rewrite the journal with only the live records
  * @ls:		store
  * @now:	current time; leases and holds over by then are left out
@@ -585,7 +663,7 @@ static int lease_fsync_dir(const char *path)
 int lease_compact(struct lease_store *ls, time_t now)
 {
 	char tmp[PATH_MAX];
-	uint32_t i, n = 0;
+	uint32_t i = 0, n;
 	uint64_t lines = 0;
 	off_t size = 0;
 	int fd, rc;
@@ -602,26 +680,14 @@ int lease_compact(struct lease_store *ls, time_t now)
 		goto out;
 	}
 	n = (uint32_t)snprintf(ls->wbuf, LEASE_WBUF, "# tapir leases v1\n");
-	for (i = 0; i < ls->npool + ls->nstatic; i++) {
-		const struct lease *l = &ls->ent[i];
-
-		if (!lease_live(l, now) &&
-		    !(l->state == LEASE_DECLINED && l->expires > now))
-			continue;
-		if (n > LEASE_WBUF - LEASE_LINE_MAX) {
-			rc = lease_write_all(fd, ls->wbuf, n);
-			if (rc < 0)
-				goto out;
-			size += n;
-			n = 0;
-		}
-		n += (uint32_t)lease_fmt_record(l, l->mac, ls->wbuf + n);
-		lines++;
-	}
-	rc = lease_write_all(fd, ls->wbuf, n);
-	if (rc < 0)
-		goto out;
-	size += n;
+	do {
+		n = lease_fmt_live(ls, now, &i, &lines, n);
+		rc = lease_write_all(fd, ls->wbuf, n);
+		if (rc < 0)
+			goto out;
+		size += n;
+		n = 0;
+	} while (i < ls->npool + ls->nstatic);
 	if (fsync(fd) < 0 || rename(tmp, ls->path) < 0) {
 		rc = -errno;
 		goto out;
@@ -1540,7 +1606,7 @@ int lease_open(struct lease_store **lsp, const struct lease_cfg *cfg,
 		goto out;
 	}
 	rc = lease_db_read(ls->path, lease_apply, &ld);
-	if (rc == 0)
+	if (rc == 0 && !lease_reuse(ls, now))
 		rc = lease_compact(ls, now);
 	if (rc < 0)
 		log_err("%s: cannot read or rewrite the lease journal: %s",

@@ -15,10 +15,10 @@
  *
  * NAME defaults to "default".  "up" takes the lock, and hands it to the
  * service it starts, so nothing else can change networks until the new one
- * is ready.  It re-runs its own executable (/proc/self/exe) as
- * "tapir net run NAME --notify-fd=N --lock-fd=M", in a new session, with
- * output appended to RUNDIR/NAME.log, and reads one line from the pipe:
- * "READY", or "ERROR message".  Up twice is a no-op; so is down twice.
+ * is ready.  It forks; the child becomes the service (service_run(), as
+ * "tapir net run NAME" would) in a new session, with output appended to
+ * RUNDIR/NAME.log, and "up" reads one line from a pipe: "READY", or
+ * "ERROR message".  Up twice is a no-op; so is down twice.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,35 +63,34 @@ static int net_check_name(struct tapir *t, const char *name)
 }
 
 /**
- * net_spawn() - start "tapir net run NAME" detached
+ * net_spawn() - start the service of a network detached
  * @t:		global options
  * @name:	network name
- * @notify:	write end of the readiness pipe, passed on
+ * @p:		the readiness pipe: the child writes to p[1], closes p[0]
  * @lock_fd:	the lock, passed on
+ *
+ * The child is the service itself (service_run()), not a new program:
+ * executing tapir again would load its libraries and parse the
+ * configuration a second time, a millisecond and a half of every "up".
+ * It keeps the command line it was started with, "tapir ... net up NAME".
  *
  * Return: the child's pid, or -errno
  */
-static pid_t net_spawn(struct tapir *t, const char *name, int notify,
+static pid_t net_spawn(struct tapir *t, const char *name, const int p[2],
 		       int lock_fd)
 {
-	char self[4096], log[4096], nfd[32], lfd[32];
-	ssize_t n;
+	char log[4096];
 	pid_t pid;
 	int fd;
 
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return -errno;
-	self[n] = '\0';
 	snprintf(log, sizeof(log), "%s/%s.log", t->rundir, name);
-	snprintf(nfd, sizeof(nfd), "--notify-fd=%d", notify);
-	snprintf(lfd, sizeof(lfd), "--lock-fd=%d", lock_fd);
-
+	fflush(NULL);		/* nothing buffered is written twice */
 	pid = fork();
 	if (pid)
 		return pid < 0 ? -errno : pid;
 
 	/* child: a daemon of its own session, output to the log */
+	close(p[0]);
 	setsid();
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
@@ -101,13 +100,8 @@ static pid_t net_spawn(struct tapir *t, const char *name, int notify,
 		dup2(fd, 1);
 		dup2(fd, 2);
 	}
-	fcntl(notify, F_SETFD, 0);
-	fcntl(lock_fd, F_SETFD, 0);
-	execl(self, "tapir", "--config", t->config, "--rundir", t->rundir,
-	      "--statedir", t->statedir, "net", "run", name, nfd, lfd,
-	      (char *)NULL);
-	dprintf(notify, "ERROR cannot run %s: %s\n", self, strerror(errno));
-	_exit(127);
+	log_init("tapir", LOG_TO_STDERR, 0);
+	exit(service_run(t, name, p[1], lock_fd));
 }
 
 /**
@@ -145,7 +139,8 @@ static int net_up(struct tapir *t, const char *name)
 		log_err("pipe: %s", strerror(errno));
 		goto out;
 	}
-	pid = net_spawn(t, name, p[1], lock_fd);
+	state_free(&st);
+	pid = net_spawn(t, name, p, lock_fd);
 	close(p[1]);
 	lock_release(lock_fd);	/* the service holds it now */
 	lock_fd = -1;
@@ -290,7 +285,7 @@ out:
 }
 
 /**
- * net_run() - tapir net run [NAME] [--notify-fd=N --lock-fd=M]
+ * net_run() - tapir net run [NAME]
  * @t:		global options
  * @argc:	argument count
  * @argv:	arguments, argv[0] is "run"
@@ -299,30 +294,13 @@ out:
  */
 static int net_run(struct tapir *t, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "notify-fd", required_argument, NULL, 'n' },
-		{ "lock-fd", required_argument, NULL, 'l' },
-		{ 0 },
-	};
-	int c, notify = -1, lock_fd = -1;
-
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			notify = atoi(optarg);
-			break;
-		case 'l':
-			lock_fd = atoi(optarg);
-			break;
-		default:
-			return tapir_usage_error("net", "bad option");
-		}
-	}
-	if (optind + 1 < argc)
+	if (argc > 2)
 		return tapir_usage_error("net", "net run takes one NAME");
+	if (argc == 2 && argv[1][0] == '-')
+		return tapir_usage_error("net", "unknown option '%s'",
+					 argv[1]);
 	log_init("tapir", LOG_TO_STDERR, 0);
-	return service_run(t, optind < argc ? argv[optind] : "default",
-			   notify, lock_fd);
+	return service_run(t, argc == 2 ? argv[1] : "default", -1, -1);
 }
 
 /**

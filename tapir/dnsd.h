@@ -63,8 +63,9 @@ struct dnsd_fwd {
 
 /**
  * struct dnsd_conn - a TCP client
- * @ev:		its socket, -1 when the slot is free
+ * @ev:		its socket
  * @d:		the forwarder
+ * @used:	non-zero while a client has the slot
  * @gen:	bumped when the slot is reused
  * @last:	last time it sent something
  * @inlen:	bytes in @in
@@ -73,6 +74,7 @@ struct dnsd_fwd {
 struct dnsd_conn {
 	struct netd_ev ev;
 	struct dnsd *d;
+	int used;
 	unsigned int gen;
 	time_t last;
 	size_t inlen;
@@ -115,7 +117,7 @@ struct dnsd {
 	struct dnsd_conn conn[DNSD_TCP_MAX];
 };
 
-void dnsd_clear(struct dnsd *d);
+struct dnsd *dnsd_new(void);
 int dnsd_start(struct dnsd *d, struct netd *nd, const struct plan *p,
 	       struct lease_store *ls, char *err, size_t len);
 void dnsd_tick(struct dnsd *d);

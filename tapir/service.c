@@ -8,14 +8,15 @@
  * what systemd's tapir-net@NAME.service runs) or detached ("tapir net up"
  * starts the same thing in the background and waits until it is ready):
  *
- * 1. take the lock (lock.c), unless "up" holds it for us (--lock-fd);
+ * 1. take the lock (lock.c), unless "up" forked us holding it;
  * 2. if a previous service of this network died without tearing down
  *    (kill -9, a crash), replay its undo journal first;
  * 3. plan (plan.c) and set up (setup.c), journaling each step; on any
  *    error undo what was done and exit 1, leaving nothing behind;
- * 4. start the DHCP server and DNS forwarder (dhcpd.c, dnsd.c);
+ * 4. start the DHCP server and DNS forwarder (dhcpd.c, dnsd.c), while
+ *    setup.c's thread loads the firewall table; wait for it;
  * 5. mark the state ready, release the lock, and say so: "READY" on the
- *    --notify-fd pipe for "up", READY=1 to systemd's NOTIFY_SOCKET;
+ *    pipe from "up", READY=1 to systemd's NOTIFY_SOCKET;
  * 6. serve until SIGTERM or SIGINT (netd.c);
  * 7. take the lock, stop the servers, undo the journal, remove the state.
  *    The servers stop in a thread while the journal is undone: closing the
@@ -48,7 +49,7 @@
 
 /**
  * service_notify() - tell whoever waits that the network is ready or not
- * @fd:		--notify-fd pipe, or -1
+ * @fd:		the readiness pipe from "up", or -1
  * @msg:	"READY", or the error message
  * @ok:		non-zero for ready
  */
@@ -164,6 +165,7 @@ int service_run(struct tapir *t, const char *name, int notify_fd,
 	struct plan p;
 	int rc, ret = EXIT_FAIL, pid, up = 0, served = 0, stopping = 0;
 	struct service_servers sv;
+	struct setup su = { .fw_running = 0 };
 	pthread_t stopper;
 	sigset_t sigs;
 
@@ -175,10 +177,9 @@ int service_run(struct tapir *t, const char *name, int notify_fd,
 	sigaddset(&sigs, SIGHUP);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 
-	dns = malloc(sizeof(*dns));
+	dns = dnsd_new();
 	if (!dns)
 		return EXIT_FAIL;
-	dnsd_clear(dns);
 	conf_init(&conf);
 	memset(&nd, 0, sizeof(nd));
 	nd.epfd = nd.sig.fd = nd.timer.fd = -1;
@@ -239,7 +240,7 @@ int service_run(struct tapir *t, const char *name, int notify_fd,
 		goto fail;
 	}
 	up = 1;
-	rc = setup_up(&p, &st, &nl, err, sizeof(err));
+	rc = setup_up(&su, &p, &st, &nl, err, sizeof(err));
 	if (rc)
 		goto fail;
 
@@ -262,6 +263,9 @@ int service_run(struct tapir *t, const char *name, int notify_fd,
 			goto fail;
 	}
 
+	rc = setup_finish(&su, &p, &st, err, sizeof(err));
+	if (rc)
+		goto fail;
 	state_set_ready(&st);
 	state_save(&st);
 	lock_release(lock_fd);
@@ -278,6 +282,12 @@ int service_run(struct tapir *t, const char *name, int notify_fd,
 	ret = EXIT_OK;
 
 fail:
+	if (su.fw_running) {		/* joined before its table is undone */
+		char ferr[sizeof(su.err)];
+
+		if (setup_join(&su, ferr, sizeof(ferr)) && !err[0])
+			snprintf(err, sizeof(err), "%s", ferr);
+	}
 	if (!served && err[0]) {
 		log_err("%s", err);
 		service_notify(notify_fd, err, 0);

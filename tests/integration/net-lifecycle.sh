@@ -80,13 +80,17 @@ exited() {
 	[ -z "$s" ] || [ "$s" = Z ]
 }
 
-# services NAME: how many "tapir ... net run NAME" processes run in the host
+# services NAME: how many "tapir ... net up|run [NAME]" processes run in the
+# host ("up" forks the service, which keeps its command line; NAME may be
+# left out for "default")
 services() {
-	local p n=0
+	local p n=0 re="(^| )net (up|run) $1 ?\$"
+
+	[ "$1" = default ] && re="(^| )net (up|run)( default)? ?\$"
 	for p in $(ip netns pids "$NET_HOST" 2>/dev/null); do
 		exited "$p" && continue
 		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null |
-			grep -Eq "(^| )net run $1( |$)" && n=$((n + 1))
+			grep -Eq "$re" && n=$((n + 1))
 	done
 	echo "$n"
 }
@@ -315,7 +319,7 @@ t_eq "journal: down removed the bridge" "" "$(ifindex tapir0)"
 t_eq "journal: down restored everything" "$BEFORE" "$(net_snapshot)"
 no_state "journal: down"
 
-# The firewall records are undone beside the link records (undo.c): one that
+# The firewall records are undone before the link records (undo.c): one that
 # fails stays in the journal alone, and the rest is still undone.  A table
 # name nft refuses ("bad name") is a record that cannot be undone.
 ip -n "$NET_HOST" link add tapir0 type bridge

@@ -631,6 +631,70 @@ static void test_compaction_exact(void **state)
 	assert_string_equal(sorted(got), sorted(want));
 }
 
+/* same_file() - whether two paths name the same inode */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	assert_int_equal(stat(a, &sa), 0);
+	assert_int_equal(stat(b, &sb), 0);
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/*
+ * A journal that is exactly its compacted form is kept at open (no
+ * rewrite), and appended to; anything more in it - a superseded record, a
+ * comment, a lease expired since - gets it rewritten.  A hard link keeps
+ * the old inode alive, so a rewrite cannot reuse its number.
+ */
+static void test_reopen_keeps_compact(void **state)
+{
+	char path[256], link_path[256], before[4096];
+	uint32_t ipa;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s", t_path("keep"));
+	snprintf(link_path, sizeof(link_path), "%s", t_path("keep.old"));
+	open_path(path, T0);
+	ipa = dora(A, "a", 3600, T0);
+	dora(B, NULL, 60, T0);
+	open_path(path, T0 + 1);		/* compacted: index order */
+	snprintf(before, sizeof(before), "%s", t_read(path));
+	unlink(link_path);
+	assert_int_equal(link(path, link_path), 0);
+
+	open_path(path, T0 + 2);		/* nothing to drop: kept */
+	assert_true(same_file(path, link_path));
+	assert_string_equal(t_read(path), before);
+	dora(C, "c", 3600, T0 + 2);		/* appended to the kept file */
+	assert_int_equal(count_lines(link_path), 4);
+
+	/* a superseded record: rewritten, and nothing lost */
+	assert_int_equal(lease_release(ls, A, ipa, T0 + 3), 0);
+	open_path(path, T0 + 4);
+	assert_false(same_file(path, link_path));
+	assert_int_equal(count_lines(path), 3);
+	assert_null(lease_find_mac(ls, A));
+	assert_non_null(lease_find_mac(ls, B));
+	assert_non_null(lease_find_mac(ls, C));
+
+	/* B's lease has expired by T0 + 100: rewritten again */
+	unlink(link_path);
+	assert_int_equal(link(path, link_path), 0);
+	open_path(path, T0 + 100);
+	assert_false(same_file(path, link_path));
+	assert_int_equal(count_lines(path), 2);
+
+	/* a comment is not what compaction writes: rewritten */
+	unlink(link_path);
+	write_file(path, "# tapir leases v1\n# hand-edited\n");
+	assert_int_equal(link(path, link_path), 0);
+	open_path(path, T0 + 100);
+	assert_false(same_file(path, link_path));
+	assert_string_equal(t_read(path), "# tapir leases v1\n");
+	unlink(link_path);
+}
+
 /* lease_compact() at run time drops what expired since the open. */
 static void test_compact_runtime(void **state)
 {
@@ -941,6 +1005,7 @@ int main(void)
 		T(test_persist_reload),
 		T(test_compaction_exact),
 		T(test_compact_runtime),
+		T(test_reopen_keeps_compact),
 		T(test_torn_last_line),
 		T(test_malformed_lines),
 		T(test_db_read),
