@@ -19,7 +19,7 @@ libseccomp-dev"
 # What the tests drive: real peers and real tools, never mocks.
 test="$build qemu-system-x86 qemu-utils busybox-static linux-image-amd64 cpio
 kmod iproute2 nftables libcap2-bin dnsmasq-base iputils-ping procps ethtool
-python3 wget util-linux iptables libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"
+python3 wget bind9-dnsutils util-linux iptables libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"
 
 bench="$test kea-admin dnsperf passt slirp4netns iperf3"
 

@@ -19,17 +19,20 @@
  *    /etc/netns/NS/resolv.conf).
  *
  * Upstream queries are unpredictable, as RFC 5452 asks: each one goes out
- * on a new UDP socket connected to the resolver, so the kernel picks a
- * random source port, with a random ID from getrandom(); a reply is taken
- * only from that socket, with that ID and the same question.  Unanswered
+ * on a new socket (UDP, or TCP for a TCP client's query) connected to the
+ * resolver, so the kernel picks a random source port, with a random ID
+ * from getrandom(); a reply is taken only from that socket, with that ID
+ * and the same question.  Unanswered
  * queries are retried on the next resolver after DNSD_TIMEOUT seconds, up
  * to DNSD_TRIES times, then answered with SERVFAIL.
  *
  * State is bounded and allocated once: DNSD_FWD_MAX queries in flight and
  * DNSD_TCP_MAX TCP clients; beyond that, new work is refused (SERVFAIL or
  * the connection closed), never queued without limit.  TCP queries are
- * framed with a two-byte length (RFC 1035 4.2.2); their upstream query
- * still goes over UDP, and a truncated upstream reply is passed on as is.
+ * framed with a two-byte length (RFC 1035 4.2.2), and go upstream over TCP
+ * too, so that a TCP client - one that got a truncated answer over UDP -
+ * gets the whole answer (up to DNSD_MSG_MAX bytes); UDP queries go
+ * upstream over UDP, and a truncated upstream reply is passed on as is.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -270,19 +273,24 @@ static void dnsd_fwd_fail(struct dnsd *d, struct dnsd_fwd *f)
 
 static void dnsd_upstream_read(struct netd *nd, struct netd_ev *ev,
 			       uint32_t events);
+static void dnsd_upstream_stream(struct netd *nd, struct netd_ev *ev,
+				 uint32_t events);
 
 /**
  * dnsd_fwd_send() - send a query in flight to the next resolver
  * @d:		forwarder
  * @f:		the query; its text is in f->query
  *
+ * A TCP client's query goes upstream over TCP (a new connection per try,
+ * dnsd_upstream_stream()), everything else over UDP.
+ *
  * Return: 0, or -errno (the caller answers SERVFAIL)
  */
 static int dnsd_fwd_send(struct dnsd *d, struct dnsd_fwd *f)
 {
 	const union resolvconf_addr *up;
+	int fd, stream = f->conn >= 0;
 	uint16_t id;
-	int fd;
 
 	if (!d->up.n || f->tries >= DNSD_TRIES)
 		return -EHOSTUNREACH;
@@ -294,13 +302,14 @@ static int dnsd_fwd_send(struct dnsd *d, struct dnsd_fwd *f)
 		close(f->ev.fd);
 		f->ev.fd = -1;
 	}
-	fd = socket(up->sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
+	fd = socket(up->sa.sa_family, (stream ? SOCK_STREAM : SOCK_DGRAM) |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	/* connect(): the kernel picks a random source port, and only that
 	 * resolver's datagrams reach this socket */
-	if (connect(fd, &up->sa, resolvconf_addrlen(up)) ||
+	if ((connect(fd, &up->sa, resolvconf_addrlen(up)) &&
+	     !(stream && errno == EINPROGRESS)) ||
 	    getrandom(&id, sizeof(id), 0) != sizeof(id)) {
 		close(fd);
 		return -errno;
@@ -308,8 +317,16 @@ static int dnsd_fwd_send(struct dnsd *d, struct dnsd_fwd *f)
 	f->id = id;
 	dns_set_id(f->query, f->qlen, id);
 	f->ev.fd = fd;
-	f->ev.fn = dnsd_upstream_read;
 	f->sent = d->nd->now;
+	if (stream) {
+		/* edge-triggered: writable once connected, then readable */
+		f->ev.fn = dnsd_upstream_stream;
+		f->outoff = f->inlen = 0;
+		if (netd_add(d->nd, &f->ev, EPOLLIN | EPOLLOUT | EPOLLET))
+			log_debug("dns: epoll: %s", strerror(errno));
+		return 0;
+	}
+	f->ev.fn = dnsd_upstream_read;
 	if (netd_add(d->nd, &f->ev, EPOLLIN) ||
 	    send(fd, f->query, f->qlen, 0) != (ssize_t)f->qlen) {
 		/* the next try, or SERVFAIL, comes from the timer */
@@ -386,6 +403,22 @@ static void dnsd_forward(struct dnsd *d, const struct dns_msg *q,
 }
 
 /**
+ * dnsd_fwd_answer() - pass a resolver's reply on to the client, and cache it
+ * @d:		forwarder
+ * @f:		the query, which is then forgotten
+ * @msg:	the reply, matched to the query (dns_match())
+ * @len:	its length
+ */
+static void dnsd_fwd_answer(struct dnsd *d, struct dnsd_fwd *f, uint8_t *msg,
+			    size_t len)
+{
+	dnscache_insert(&d->cache, &f->q, msg, len, dnsd_mono());
+	dns_set_id(msg, len, f->client_id);
+	dnsd_fwd_reply(d, f, msg, len);
+	dnsd_fwd_free(d, f);
+}
+
+/**
  * dnsd_upstream_read() - take a resolver's reply
  * @nd:		event loop
  * @ev:		the query's socket
@@ -405,11 +438,7 @@ static void dnsd_upstream_read(struct netd *nd, struct netd_ev *ev,
 	while ((n = recv(ev->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
 		if (dns_match(&f->q, f->id, buf, (size_t)n, &r))
 			continue;	/* not the reply to our query */
-		dnscache_insert(&d->cache, &f->q, buf, (size_t)n,
-				dnsd_mono());
-		dns_set_id(buf, (size_t)n, f->client_id);
-		dnsd_fwd_reply(d, f, buf, (size_t)n);
-		dnsd_fwd_free(d, f);
+		dnsd_fwd_answer(d, f, buf, (size_t)n);
 		return;
 	}
 	if (errno != EAGAIN && errno != EWOULDBLOCK) {
@@ -417,6 +446,89 @@ static void dnsd_upstream_read(struct netd *nd, struct netd_ev *ev,
 		if (dnsd_fwd_send(d, f))
 			dnsd_fwd_fail(d, f);
 	}
+}
+
+/**
+ * dnsd_fwd_write() - write what is left of a query's TCP frame upstream
+ * @f:		the query
+ *
+ * Return: 1 when all of it is written, 0 to wait for the socket, -errno
+ */
+static int dnsd_fwd_write(struct dnsd_fwd *f)
+{
+	uint8_t hdr[2];
+	size_t h = f->outoff < 2 ? f->outoff : 2, q = f->outoff - h;
+	struct iovec iov[2] = {
+		{ .iov_base = hdr + h, .iov_len = 2 - h },
+		{ .iov_base = f->query + q, .iov_len = f->qlen - q },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n;
+
+	pkt_put_u16(hdr, (uint16_t)f->qlen);
+	n = sendmsg(f->ev.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	f->outoff += (size_t)n;
+	return f->outoff == 2 + f->qlen;
+}
+
+/**
+ * dnsd_upstream_stream() - a TCP client's query, on TCP to a resolver
+ * @nd:		event loop
+ * @ev:		the query's socket
+ * @events:	epoll events
+ *
+ * Writes the framed query once the connection is up, then reads the
+ * framed reply into the query's own buffer.  A connection that fails, or
+ * ends before the whole reply, moves the query to the next resolver at
+ * once; a reply larger than DNSD_MSG_MAX, or to another question, is
+ * answered with SERVFAIL.
+ */
+static void dnsd_upstream_stream(struct netd *nd, struct netd_ev *ev,
+				 uint32_t events)
+{
+	struct dnsd_fwd *f = (struct dnsd_fwd *)ev;
+	struct dnsd *d = f->d;
+	size_t want = 0;
+	struct dns_msg r;
+	ssize_t n;
+	int rc;
+
+	(void)nd;
+	(void)events;
+	if (f->outoff < 2 + f->qlen) {
+		rc = dnsd_fwd_write(f);
+		if (rc < 0)
+			goto next;
+		if (!rc)
+			return;
+	}
+	for (;;) {
+		n = recv(ev->fd, f->in + f->inlen, sizeof(f->in) - f->inlen,
+			 MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0)
+			goto next;
+		f->inlen += (size_t)n;
+		if (f->inlen < 2)
+			continue;
+		want = pkt_get_u16(f->in);
+		if (want > DNSD_MSG_MAX || want < DNS_HDR_LEN)
+			goto fail;
+		if (f->inlen >= 2 + want)
+			break;
+	}
+	if (dns_match(&f->q, f->id, f->in + 2, want, &r))
+		goto fail;
+	dnsd_fwd_answer(d, f, f->in + 2, want);
+	return;
+next:
+	if (!dnsd_fwd_send(d, f))
+		return;
+fail:
+	dnsd_fwd_fail(d, f);
 }
 
 /**

@@ -41,7 +41,11 @@ struct dnsd;
  * @tries:	tries so far
  * @first_up:	index of the first resolver tried
  * @qlen:	length of @query
+ * @outoff:	TCP upstream: bytes of the framed query written so far
+ * @inlen:	TCP upstream: bytes of the framed reply read so far
  * @query:	the query's text (its ID rewritten per try)
+ * @in:		TCP upstream: the framed reply (its pages are touched only
+ *		by TCP queries: the forwarder is calloc()ed)
  */
 struct dnsd_fwd {
 	struct netd_ev ev;
@@ -58,7 +62,10 @@ struct dnsd_fwd {
 	int tries;
 	size_t first_up;
 	size_t qlen;
+	size_t outoff;
+	size_t inlen;
 	uint8_t query[DNSD_MSG_MAX];
+	uint8_t in[2 + DNSD_MSG_MAX];
 };
 
 /**

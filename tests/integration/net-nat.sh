@@ -45,7 +45,7 @@ self=$(realpath "$0")
 # shellcheck source=../lib/probe.sh
 . "$(dirname "$self")/../lib/probe.sh"
 t_require_root
-t_require_cmd busybox dnsmasq nft python3 ping
+t_require_cmd busybox dig dnsmasq nft python3 ping
 net_setup
 
 # upstream_log_since N: the internet's DNS log after its first N lines
@@ -112,6 +112,19 @@ t_check "the internet's DNS server got the query from the host's uplink" \
 		grep -q 'query\[A\] example\.test from 198\.51\.100\.2$'"
 t_nomatch "... and from nowhere else" 'query\[A\] example\.test from (10\.|198\.51\.100\.[013-9])' \
 	"$(upstream_log_since "$n")"
+
+## DNS: a TCP query goes upstream over TCP
+# big.example.test's TXT answer (2 KB) does not fit in a UDP reply: a client
+# that gets it truncated asks again over TCP, and must then get all of it.
+# Asked over TCP first, so no cache stands in for the resolver.
+big=$(net_in "$G1" timeout 10 dig +tcp +short +time=3 +tries=1 \
+	@10.200.0.1 big.example.test TXT 2>&1)
+t_eq "TCP query: all ten strings of the 2 KB TXT answer" \
+	"$(net_big_txt | tr ',' '\n')" "$(tr -d '"' <<<"$big" | tr ' ' '\n')"
+udp=$(net_in "$G1" timeout 10 dig +notcp +ignore +bufsize=512 +time=3 \
+	+tries=1 @10.200.0.1 big.example.test TXT 2>&1)
+t_match "UDP query, 512-byte buffer: the answer is truncated (TC)" \
+	'flags:[a-z ]* tc[ ;]' "$udp"
 
 ## DNS: local names
 t_eq "bare name of another guest" "$IP2" "$(dns_a "$G1" beta 10.200.0.1)"

@@ -7,7 +7,8 @@
 #   +------------------------------------------------------------+
 #   |  inet0 198.51.100.1/24                                     |
 #   |  whoami HTTP :8080 - answers with the client's address     |
-#   |  dnsmasq DNS :53 - example.test -> 198.51.100.1, no        |
+#   |  dnsmasq DNS :53 - example.test -> 198.51.100.1, a 2 KB    |
+#   |     TXT record big.example.test (net_big_txt), no          |
 #   |     upstream; every query logged to $NET_DIR/inet-dns.log  |
 #   +----------------------------|-------------------------------+
 #                                | veth
@@ -67,6 +68,17 @@ net_in() {
 	ip netns exec "$ns" "$@"
 }
 
+# net_big_txt: the ten strings of big.example.test's TXT record, comma
+# separated: "s0" to "s9", each padded with x to 200 characters, about
+# 2 KB in all, more than a DNS answer over UDP may carry
+net_big_txt() {
+	local i out=""
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		out+="${out:+,}s$i$(printf 'x%.0s' {1..198})"
+	done
+	echo "$out"
+}
+
 net_setup() {
 	NET_INET=$(t_uniq inet)
 	NET_HOST=$(t_uniq host)
@@ -95,6 +107,7 @@ net_setup() {
 	net_in "$NET_INET" dnsmasq --keep-in-foreground --conf-file=/dev/null \
 		--no-resolv --no-hosts --listen-address=198.51.100.1 \
 		--bind-interfaces --address=/example.test/198.51.100.1 \
+		--txt-record="big.example.test,$(net_big_txt)" \
 		--log-queries=extra --log-facility="$NET_DIR/inet-dns.log" \
 		--pid-file="$NET_DIR/inet-dns.pid" >/dev/null 2>&1 &
 	t_defer "kill $!"
