@@ -60,11 +60,11 @@
  * the journal and fsyncs the directory, so a crash at any point leaves
  * either the old journal or the new one, never a torn file.  A journal
  * that is already exactly what compacting would write (the usual case
- * after a clean stop) is kept as it is.  Each change afterwards (bind, release, decline; not offers) is appended with a
- * single write() before the caller sends its ACK.  Once write() returns,
- * the line is in the page cache: a kill -9 or a crash of the service
- * loses nothing, and only a crash of the whole machine can lose the last
- * few seconds of changes.  A write cut short (disk full) is truncated
+ * after a clean stop) is kept as it is.  Each change afterwards (bind,
+ * release, decline; not offers) is appended with a single write() before
+ * the caller sends its ACK.  Once write() returns, the line is in the
+ * page cache: a kill -9 or a crash of the service loses nothing, and only
+ * a crash of the whole machine can lose the last few seconds of changes.  A write cut short (disk full) is truncated
  * away, so the journal never keeps half a line.  fdatasync() after every
  * append (lease_cfg.sync) closes that last gap too, but caps the rate at
  * one change per disk flush - a few hundred per second on an SSD, tens on
