@@ -705,6 +705,25 @@ static void g_connect(struct gconn *g)
 	g_synack(g);
 }
 
+/* g_listen() - a host listener on loopback, and the guest's connection to
+ * it, set up but not connected: its settings may change before g_accept().
+ * Returns the listener. */
+static int g_listen(struct gconn *g)
+{
+	uint16_t port;
+	int lfd = listen_on(0, &port);
+
+	g_init(g, 0, port);
+	return lfd;
+}
+
+/* g_accept() - connect the guest; returns the host's accepted socket */
+static int g_accept(struct gconn *g, int lfd)
+{
+	g_connect(g);
+	return accept_one(lfd);
+}
+
 /* host_feed() - the host writes what its socket takes of the rest of
  * @data, then one round of the loop (waiting a little once all is
  * written) */
@@ -828,7 +847,6 @@ static void test_guest_to_host(void **state)
 	uint64_t want, got = 0xcbf29ce484222325ULL;
 	size_t rcvd = 0;
 	struct gconn g;
-	uint16_t port;
 	int lfd, sfd, zero_seen = 0, hold = 1, stuck = 0, small = 16384;
 	uint64_t t0 = mono_ms();
 	uint32_t base;
@@ -838,11 +856,9 @@ static void test_guest_to_host(void **state)
 	for (size_t i = 0; i < total; i++)
 		data[i] = (uint8_t)(i * 7 + (i >> 11));
 	want = fnv(0xcbf29ce484222325ULL, data, total);
-	lfd = listen_on(0, &port);
+	lfd = g_listen(&g);
 	setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	g_init(&g, 0, port);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	base = g.snd_una;
 	/* the window offered is what the socket can take: never more than
 	 * its largest send buffer */
@@ -906,7 +922,6 @@ static void test_guest_ignores_window(void **state)
 	uint8_t *data = malloc(total), rbuf[65536];
 	size_t rcvd = 0;
 	struct gconn g;
-	uint16_t port;
 	int lfd, sfd, small = 16384, rounds = 0, dropped = 0;
 	uint64_t t0 = mono_ms();
 	uint32_t base, hi = 0;
@@ -915,11 +930,9 @@ static void test_guest_ignores_window(void **state)
 	assert_non_null(data);
 	for (size_t i = 0; i < total; i++)
 		data[i] = (uint8_t)(i * 11 + (i >> 13));
-	lfd = listen_on(0, &port);
+	lfd = g_listen(&g);
 	setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	g_init(&g, 0, port);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	base = g.snd_una;
 	while (rcvd < total) {
 		size_t off = g.snd_nxt - base, l;
@@ -974,7 +987,6 @@ static void test_host_to_guest(void **state)
 	uint8_t *data = malloc(total), *rx = malloc(total);
 	struct gconn g;
 	struct pseg s;
-	uint16_t port;
 	int lfd, sfd, segs = 0;
 	uint64_t t0 = mono_ms();
 	size_t written = 0;
@@ -984,15 +996,13 @@ static void test_host_to_guest(void **state)
 	assert_non_null(rx);
 	for (size_t i = 0; i < total; i++)
 		data[i] = (uint8_t)(i * 13 + (i >> 9));
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
+	lfd = g_listen(&g);
 	g.mss = 1000;
 	g.ws = -1;
 	g.wnd = 20000;
 	g.rx = rx;
 	g.rxcap = total;
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	while (g.rxlen < total) {
 		uint32_t acked = g.rcv_nxt;
 
@@ -1029,22 +1039,19 @@ static void test_defer(void **state)
 	char buf[256];
 	struct gconn g;
 	struct pseg s;
-	uint16_t port;
 	int lfd, sfd, i, n = 0;
 
 	(void)state;
 	assert_true(c->defer);
 	for (i = 0; i < (int)sizeof(data); i++)
 		data[i] = (uint8_t)(i * 5);
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
+	lfd = g_listen(&g);
 	g.mss = 1000;
 	g.ws = -1;
 	g.wnd = 3000;
 	g.rx = rx;
 	g.rxcap = sizeof(rx);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 
 	/* ten segments with PSH, each of which would be ACKed at once */
 	g.batch = 1;
@@ -1166,18 +1173,15 @@ static void test_retransmit(void **state)
 	struct gconn g;
 	struct pseg s;
 	uint32_t first;
-	uint16_t port;
 	int lfd, sfd, n;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i ^ 0x5a);
 	cap_reset();
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
+	lfd = g_listen(&g);
 	g.mss = 1000;
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	assert_int_equal(send(sfd, data, sizeof(data), 0), (ssize_t)sizeof(data));
 	settle();
 	assert_true(next_seg(&s));
@@ -1257,18 +1261,15 @@ static void test_transport_full(void **state)
 {
 	uint8_t data[5000], rx[5000];
 	struct gconn g;
-	uint16_t port;
 	int lfd, sfd;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 3);
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
+	lfd = g_listen(&g);
 	g.rx = rx;
 	g.rxcap = sizeof(rx);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	cap_fail = 1;
 	assert_int_equal(send(sfd, data, sizeof(data), 0), (ssize_t)sizeof(data));
 	settle();
@@ -1290,17 +1291,14 @@ static void test_zero_window(void **state)
 	uint8_t data[4000], rx[4000];
 	struct gconn g;
 	struct pseg s;
-	uint16_t port;
 	int lfd, sfd, probes = 0;
 
 	(void)state;
 	memset(data, 'z', sizeof(data));
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
+	lfd = g_listen(&g);
 	g.rx = rx;
 	g.rxcap = sizeof(rx);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	/* the guest closes its window */
 	g.wnd = 0;
 	g_send(&g, F_ACK, NULL, 0);
@@ -1333,18 +1331,15 @@ static void test_guest_fin(void **state)
 {
 	struct gconn g;
 	struct pseg s;
-	uint16_t port;
 	int lfd, sfd, i;
 	char buf[64];
 	ssize_t n = -1;
 
 	(void)state;
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
+	lfd = g_listen(&g);
 	g.rx = (uint8_t *)buf;
 	g.rxcap = sizeof(buf);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	g_send(&g, F_ACK | F_PSH, "bye", 3);
 	g_send(&g, F_ACK | F_FIN, NULL, 0);
 	/* the FIN is acknowledged */
@@ -1399,18 +1394,15 @@ static void test_host_fin(void **state)
 {
 	struct gconn g;
 	struct pseg s;
-	uint16_t port;
 	int lfd, sfd, i;
 	char buf[64];
 	ssize_t n = -1;
 
 	(void)state;
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
+	lfd = g_listen(&g);
 	g.rx = (uint8_t *)buf;
 	g.rxcap = sizeof(buf);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	sfd = g_accept(&g, lfd);
 	assert_int_equal(send(sfd, "last words", 10, 0), 10);
 	shutdown(sfd, SHUT_WR);
 	settle();
@@ -1459,16 +1451,13 @@ static void test_guest_rst(void **state)
 {
 	struct gconn g;
 	struct pseg s;
-	uint16_t port;
 	int lfd, sfd, i;
 	char buf[8];
 	ssize_t n = 1;
 
 	(void)state;
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	lfd = g_listen(&g);
+	sfd = g_accept(&g, lfd);
 	/* blind RST in the window: challenge ACK, flow stays */
 	g_send_raw(&g, g.snd_nxt + 100, 0, F_RST, 0, NULL, 0);
 	assert_true(next_seg(&s));
@@ -1505,14 +1494,11 @@ static void test_host_rst(void **state)
 {
 	struct linger l = { 1, 0 };
 	struct gconn g;
-	uint16_t port;
 	int lfd, sfd;
 
 	(void)state;
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	lfd = g_listen(&g);
+	sfd = g_accept(&g, lfd);
 	setsockopt(sfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 	close(sfd);
 	settle();
@@ -2006,15 +1992,12 @@ static void test_push_flush(void **state)
 {
 	struct pollfd p;
 	struct gconn g;
-	uint16_t port;
 	int lfd, sfd;
 	char buf[64];
 
 	(void)state;
-	lfd = listen_on(0, &port);
-	g_init(&g, 0, port);
-	g_connect(&g);
-	sfd = accept_one(lfd);
+	lfd = g_listen(&g);
+	sfd = g_accept(&g, lfd);
 	g_send(&g, F_ACK, "no push", 7);
 	advance(100);
 	p.fd = sfd;
