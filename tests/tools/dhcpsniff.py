@@ -15,14 +15,7 @@ import struct
 import sys
 import time
 
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return s
+from inetsum import ones_sum
 
 
 sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
@@ -43,12 +36,12 @@ while time.time() < end:
     sport, dport, ulen, ucs = struct.unpack("!HHHH", udp[:8])
     if sport != 67 or dport != 68:
         continue
-    ip_ok = csum(ip[:ihl]) == 0xFFFF
+    ip_ok = ones_sum(ip[:ihl]) == 0xFFFF
     if ucs == 0:
         udp_ok = "none"
     else:
         pseudo = ip[12:20] + struct.pack("!BBH", 0, 17, ulen)
-        udp_ok = "ok" if csum(pseudo + udp[:ulen]) == 0xFFFF else "bad"
+        udp_ok = "ok" if ones_sum(pseudo + udp[:ulen]) == 0xFFFF else "bad"
     # option 53 (message type) in the DHCP options after the cookie
     opts, mtype = udp[8 + 240:ulen], "?"
     i = 0

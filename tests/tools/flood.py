@@ -28,15 +28,7 @@ import sys
 import threading
 import time
 
-
-def csum(b):
-    """The Internet checksum of b."""
-    if len(b) % 2:
-        b += b"\0"
-    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    while t >> 16:
-        t = (t & 0xFFFF) + (t >> 16)
-    return ~t & 0xFFFF
+from inetsum import csum
 
 
 def syn(src, count, targets):
