@@ -54,6 +54,8 @@
 
 /* Frames read per event from a tap or dgram socket, to stay fair */
 #define TRANSPORT_BATCH		64
+/* Most pieces of a frame written, a header in front included */
+#define TRANSPORT_IOV		16
 /* Output buffer of the stream transport */
 #define TRANSPORT_WBUF		(1024 * 1024)
 /* Stream input: room for one largest frame, its length, and a batch */
@@ -99,6 +101,30 @@ static uint8_t transport_rbuf[TRANSPORT_RBUF];
 static uint8_t transport_wbuf[TRANSPORT_WBUF];
 
 /**
+ * transport_prepend() - put a header in front of a frame's pieces
+ * @v:		filled: @hdr, then the pieces (room for TRANSPORT_IOV)
+ * @hdr:	the header: virtio-net (tap), or the length (stream)
+ * @hlen:	its length
+ * @iov:	the frame's pieces
+ * @iovcnt:	their number
+ *
+ * Return: the number of pieces in @v, or -EINVAL if they do not fit
+ */
+static int transport_prepend(struct iovec *v, const void *hdr, size_t hlen,
+			     const struct iovec *iov, int iovcnt)
+{
+	int i;
+
+	if (iovcnt < 0 || iovcnt >= TRANSPORT_IOV)
+		return -EINVAL;
+	v[0].iov_base = (void *)hdr;
+	v[0].iov_len = hlen;
+	for (i = 0; i < iovcnt; i++)
+		v[i + 1] = iov[i];
+	return iovcnt + 1;
+}
+
+/**
  * transport_tx_tap() - write one frame to the tap
  * @c:		context
  * @vh:		offloads (with a virtio-net header only), or NULL
@@ -113,22 +139,18 @@ static int transport_tx_tap(struct user_ctx *c,
 			    const struct iovec *iov, int iovcnt, size_t len)
 {
 	static const struct virtio_net_hdr none;
-	struct iovec v[16];
-	int i;
+	struct iovec v[TRANSPORT_IOV];
 
 	(void)c;
 	(void)len;
 	if (vh && !tr.vnet)
 		return -EINVAL;
 	if (tr.vnet) {
-		if (iovcnt > 15)
-			return -EINVAL;
-		v[0].iov_base = (void *)(vh ? vh : &none);
-		v[0].iov_len = sizeof(none);
-		for (i = 0; i < iovcnt; i++)
-			v[i + 1] = iov[i];
+		iovcnt = transport_prepend(v, vh ? vh : &none, sizeof(none),
+					   iov, iovcnt);
+		if (iovcnt < 0)
+			return iovcnt;
 		iov = v;
-		iovcnt++;
 	}
 	if (writev(tr.fd, iov, iovcnt) < 0) {
 		tr.drops++;
@@ -253,21 +275,20 @@ static int transport_tx_stream(struct user_ctx *c,
 			       const struct virtio_net_hdr *vh,
 			       const struct iovec *iov, int iovcnt, size_t len)
 {
-	struct iovec v[16];
+	struct iovec v[TRANSPORT_IOV];
 	uint8_t hdr[4];
 	ssize_t n;
-	int i;
+	int nv;
 
-	if (iovcnt > 15 || vh)
+	if (vh)
 		return -EINVAL;
 	hdr[0] = (uint8_t)(len >> 24);
 	hdr[1] = (uint8_t)(len >> 16);
 	hdr[2] = (uint8_t)(len >> 8);
 	hdr[3] = (uint8_t)len;
-	v[0].iov_base = hdr;
-	v[0].iov_len = 4;
-	for (i = 0; i < iovcnt; i++)
-		v[i + 1] = iov[i];
+	nv = transport_prepend(v, hdr, sizeof(hdr), iov, iovcnt);
+	if (nv < 0)
+		return nv;
 
 	if (tr.wlen) {
 		/* keep frames in order behind what is queued */
@@ -276,13 +297,12 @@ static int transport_tx_stream(struct user_ctx *c,
 				tr.drops++;
 				return -EAGAIN;
 			}
-			transport_queue(v, iovcnt + 1, 0);
+			transport_queue(v, nv, 0);
 			return 0;
 		}
 	}
 	do {
-		struct msghdr mh = { .msg_iov = v,
-				     .msg_iovlen = (size_t)iovcnt + 1 };
+		struct msghdr mh = { .msg_iov = v, .msg_iovlen = (size_t)nv };
 
 		n = sendmsg(tr.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (n < 0 && errno == EINTR);
@@ -299,7 +319,7 @@ static int transport_tx_stream(struct user_ctx *c,
 			return -EAGAIN;
 		}
 		/* the rest of a started frame always fits: wbuf > frame */
-		transport_queue(v, iovcnt + 1, (size_t)n);
+		transport_queue(v, nv, (size_t)n);
 		transport_want_out(c, 1);
 	}
 	return 0;
