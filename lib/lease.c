@@ -64,8 +64,9 @@
  * release, decline; not offers) is appended with a single write() before
  * the caller sends its ACK.  Once write() returns, the line is in the
  * page cache: a kill -9 or a crash of the service loses nothing, and only
- * a crash of the whole machine can lose the last few seconds of changes.  A write cut short (disk full) is truncated
- * away, so the journal never keeps half a line.  fdatasync() after every
+ * a crash of the whole machine can lose the last few seconds of changes.
+ * A write cut short (disk full) is truncated away, so the journal never
+ * keeps half a line.  fdatasync() after every
  * append (lease_cfg.sync) closes that last gap too, but caps the rate at
  * one change per disk flush - a few hundred per second on an SSD, tens on
  * a disk - so it is off by default: DHCP clients renew and re-request, and

@@ -40,8 +40,9 @@
  * table.  A frame with offloads (only with c->tso) must describe itself
  * rightly in its virtio-net header, hold the pseudo-header sum in its
  * checksum field (which is then finished, as the guest's side would),
- * and be cut into segments that fit the MTU.  Each input starts with tcp_init() and ends with tcp_fini(), and
- * every host-side socket is closed, so nothing carries over or leaks.
+ * and be cut into segments that fit the MTU.  Each input starts with
+ * tcp_init() and ends with tcp_fini(), and every host-side socket is
+ * closed, so nothing carries over or leaks.
  *
  * LLVMFuzzerInitialize() moves the process into a network namespace of
  * its own with only loopback up, so no socket the code opens can reach
